@@ -1,0 +1,26 @@
+//! The platform library of the storefront's Backends-for-Frontends.
+//!
+//! Each frontend (web, mobile, …) has its own Worker, owned by its team; the mechanisms they all
+//! need live here so that a Worker holds only its routes, its profile and its view models:
+//!
+//! - [`origin`]: where the origins are, the client that calls them with timeouts, and how calls fail;
+//! - [`origins`]: one typed client per origin service, keeping only public fields;
+//! - [`fanout`]: concurrent origin calls as required and optional parts;
+//! - [`pages`]: which parts make up each page;
+//! - [`shaping`]: per-frontend profiles and the display conventions they share;
+//! - [`error`]: the one error type and its one mapping to HTTP;
+//! - [`routing`], [`edge`]: from request to response, with request ids and `Server-Timing`.
+
+pub mod edge;
+pub mod error;
+pub mod fanout;
+pub mod origin;
+pub mod origins;
+pub mod pages;
+pub mod request_id;
+pub mod routing;
+pub mod shaping;
+pub mod timing;
+
+pub use edge::{Reply, Scope};
+pub use error::{BffError, ErrorKind};

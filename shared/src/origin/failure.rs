@@ -1,0 +1,118 @@
+//! How an origin call failed, and what the client is told about it.
+//!
+//! The classification keeps enough to choose a status and a `Server-Timing` outcome, and nothing
+//! more: no URL, no origin body, no platform error text, so nothing of the origin can leak.
+
+use std::fmt;
+
+use super::Service;
+use crate::error::{BffError, ErrorKind};
+use crate::timing::Outcome;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No complete answer within the call's timeout; the call was aborted.
+    Timeout,
+    /// Connection refused, reset or dropped before a complete answer.
+    Unreachable,
+    /// An answer with a non-success status.
+    Status(u16),
+    /// A success status with a body that is not the JSON we expect.
+    BadBody,
+    /// We could not even build the request (a defect of ours).
+    Internal,
+}
+
+impl Failure {
+    pub const fn outcome(self) -> Outcome {
+        match self {
+            Self::Timeout => Outcome::Timeout,
+            Self::Unreachable | Self::Internal => Outcome::Unreachable,
+            Self::Status(_) => Outcome::Status,
+            Self::BadBody => Outcome::BadBody,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OriginError {
+    pub service: Service,
+    pub failure: Failure,
+}
+
+impl OriginError {
+    pub const fn new(service: Service, failure: Failure) -> Self {
+        Self { service, failure }
+    }
+
+    /// The origin says the thing does not exist, which a handler may turn into its own 404.
+    pub const fn is_not_found(&self) -> bool {
+        matches!(self.failure, Failure::Status(404))
+    }
+}
+
+impl fmt::Display for OriginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.failure {
+            Failure::Timeout => write!(f, "{} timed out", self.service),
+            Failure::Unreachable => write!(f, "{} unreachable", self.service),
+            Failure::Status(status) => write!(f, "{} answered {status}", self.service),
+            Failure::BadBody => write!(f, "{} sent an unreadable body", self.service),
+            Failure::Internal => write!(f, "{} request could not be built", self.service),
+        }
+    }
+}
+
+impl From<OriginError> for BffError {
+    fn from(error: OriginError) -> Self {
+        let service = error.service.name();
+        match error.failure {
+            Failure::Timeout => BffError::new(
+                ErrorKind::OriginTimeout,
+                "origin_timeout",
+                format!("The {service} service did not answer in time."),
+            ),
+            Failure::Unreachable => BffError::new(
+                ErrorKind::OriginUnavailable,
+                "origin_unavailable",
+                format!("The {service} service is unavailable."),
+            ),
+            Failure::Status(_) | Failure::BadBody => BffError::new(
+                ErrorKind::OriginBadResponse,
+                "origin_bad_response",
+                format!("The {service} service gave an unusable answer."),
+            ),
+            Failure::Internal => BffError::internal("origin_request_invalid"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_map_to_the_contract_statuses() {
+        let status = |failure| BffError::from(OriginError::new(Service::Catalog, failure)).status();
+        assert_eq!(status(Failure::Timeout), 504);
+        assert_eq!(status(Failure::Unreachable), 503);
+        assert_eq!(status(Failure::Status(500)), 502);
+        assert_eq!(status(Failure::Status(404)), 502);
+        assert_eq!(status(Failure::BadBody), 502);
+        assert_eq!(status(Failure::Internal), 500);
+    }
+
+    #[test]
+    fn client_message_names_the_service_only() {
+        let error = BffError::from(OriginError::new(Service::Pricing, Failure::Status(503)));
+        assert_eq!(error.code(), "origin_bad_response");
+        assert!(error.message().contains("pricing"));
+        assert!(!error.message().contains("503"));
+    }
+
+    #[test]
+    fn outcome_names_follow_server_timing_vocabulary() {
+        assert_eq!(Failure::BadBody.outcome().as_str(), "bad-body");
+        assert_eq!(Failure::Status(502).outcome().as_str(), "status");
+    }
+}

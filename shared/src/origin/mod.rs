@@ -1,0 +1,11 @@
+//! Calling the origin microservices: where they are, how calls fail, and the client itself.
+
+mod client;
+mod config;
+mod failure;
+mod service;
+
+pub use client::OriginClient;
+pub use config::{ConfigErrors, DEFAULT_TIMEOUT, OriginConfig, ServiceConfig};
+pub use failure::{Failure, OriginError};
+pub use service::Service;

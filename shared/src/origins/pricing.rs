@@ -1,0 +1,73 @@
+//! The pricing service: the price the shopper pays, decided by the origin.
+
+use serde::Deserialize;
+
+use super::catalog::ProductId;
+use crate::origin::{OriginClient, OriginError, Service};
+use crate::shaping::Money;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Price {
+    pub currency: String,
+    pub list_price_minor: u64,
+    pub sale_price_minor: Option<u64>,
+    pub tax_included: bool,
+}
+
+impl Price {
+    /// What the shopper pays now.
+    pub fn current(&self) -> Money {
+        Money::from_minor(
+            self.sale_price_minor.unwrap_or(self.list_price_minor),
+            &self.currency,
+        )
+    }
+
+    /// The struck-through list price, when the product is on sale.
+    pub fn was(&self) -> Option<Money> {
+        self.sale_price_minor
+            .filter(|sale| *sale < self.list_price_minor)
+            .map(|_| Money::from_minor(self.list_price_minor, &self.currency))
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Pricing<'a>(&'a OriginClient);
+
+impl OriginClient {
+    pub fn pricing(&self) -> Pricing<'_> {
+        Pricing(self)
+    }
+}
+
+impl Pricing<'_> {
+    pub async fn price(self, id: ProductId) -> Result<Price, OriginError> {
+        self.0
+            .get_json(Service::Pricing, &format!("/prices/{}", id.get()))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn price(list: u64, sale: Option<u64>) -> Price {
+        Price {
+            currency: "EUR".into(),
+            list_price_minor: list,
+            sale_price_minor: sale,
+            tax_included: true,
+        }
+    }
+
+    #[test]
+    fn sale_price_is_current_and_list_price_is_was() {
+        let on_sale = price(12_999, Some(9_999));
+        assert_eq!(on_sale.current().formatted, "€99.99");
+        assert_eq!(on_sale.was().map(|m| m.formatted), Some("€129.99".into()));
+        let regular = price(12_999, None);
+        assert_eq!(regular.current().amount, "129.99");
+        assert_eq!(regular.was(), None);
+    }
+}

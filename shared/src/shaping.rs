@@ -1,0 +1,261 @@
+//! Shaping: what differs between frontends is declared as a [`Profile`], and these mechanisms
+//! apply it, so a new frontend writes a profile rather than copying shaping code.
+//!
+//! Also the display conventions every frontend shares: money from minor units, availability as a
+//! state rather than warehouse counts. They format what the origins decided; they decide nothing.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+/// The image renditions the catalog publishes, smallest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ImageSize {
+    Thumb,
+    Small,
+    Medium,
+    Large,
+    XLarge,
+}
+
+impl ImageSize {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Thumb => "thumb",
+            Self::Small => "small",
+            Self::Medium => "medium",
+            Self::Large => "large",
+            Self::XLarge => "xlarge",
+        }
+    }
+}
+
+/// How much of a text a frontend shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextLimit {
+    Full,
+    /// At most this many characters, cut at a word boundary, ellipsis included.
+    Chars(usize),
+}
+
+impl TextLimit {
+    pub fn apply(self, text: &str) -> Cow<'_, str> {
+        match self {
+            Self::Full => Cow::Borrowed(text),
+            Self::Chars(max) => truncate_at_word(text, max),
+        }
+    }
+}
+
+/// Everything the product page of one frontend is shaped by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Name of the frontend; part of cache keys and logs.
+    pub frontend: &'static str,
+    /// Rendition of the product gallery images.
+    pub gallery_image: ImageSize,
+    /// How many gallery images are sent; `None` sends all.
+    pub gallery_limit: Option<usize>,
+    /// Rendition of product cards (related products, lists).
+    pub card_image: ImageSize,
+    pub description: TextLimit,
+    pub reviews_on_product_page: u32,
+    pub review_text: TextLimit,
+    pub related_products: u32,
+    /// Whether the specs table is part of the product page.
+    pub specs: bool,
+}
+
+/// Cuts `text` to at most `max_chars` characters, at the last word boundary that fits, and marks
+/// the cut with an ellipsis. A single word longer than the limit is cut mid-word.
+pub fn truncate_at_word(text: &str, max_chars: usize) -> Cow<'_, str> {
+    const ELLIPSIS: char = '…';
+    if text.chars().count() <= max_chars {
+        return Cow::Borrowed(text);
+    }
+    if max_chars == 0 {
+        return Cow::Borrowed("");
+    }
+    let keep = max_chars - 1;
+    let cut = text
+        .char_indices()
+        .nth(keep)
+        .map_or(text.len(), |(index, _)| index);
+    let head = &text[..cut];
+    let at_boundary = text[cut..].starts_with(char::is_whitespace);
+    let head = if at_boundary {
+        head
+    } else {
+        match head.rfind(char::is_whitespace) {
+            Some(space) if space > 0 => &head[..space],
+            _ => head,
+        }
+    };
+    let head = head
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '.' | '-'));
+    let mut out = String::with_capacity(head.len() + ELLIPSIS.len_utf8());
+    out.push_str(head);
+    out.push(ELLIPSIS);
+    Cow::Owned(out)
+}
+
+/// A display-ready amount of money.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Money {
+    /// Decimal string in major units, e.g. `"1299.00"`; exact, unlike a float.
+    pub amount: String,
+    pub currency: String,
+    /// Ready to show, e.g. `"€1,299.00"`.
+    pub formatted: String,
+}
+
+impl Money {
+    pub fn from_minor(minor: u64, currency: &str) -> Self {
+        let exponent = minor_unit_exponent(currency);
+        let scale = 10u64.pow(exponent);
+        let major = minor / scale;
+        let fraction = minor % scale;
+        let amount = if exponent == 0 {
+            major.to_string()
+        } else {
+            format!("{major}.{fraction:0width$}", width = exponent as usize)
+        };
+        let grouped = if exponent == 0 {
+            group_thousands(major)
+        } else {
+            format!(
+                "{}.{fraction:0width$}",
+                group_thousands(major),
+                width = exponent as usize
+            )
+        };
+        let formatted = match currency_symbol(currency) {
+            Some(symbol) => format!("{symbol}{grouped}"),
+            None => format!("{grouped} {currency}"),
+        };
+        Self {
+            amount,
+            currency: currency.to_owned(),
+            formatted,
+        }
+    }
+}
+
+fn minor_unit_exponent(currency: &str) -> u32 {
+    match currency {
+        "JPY" | "KRW" | "ISK" => 0,
+        _ => 2,
+    }
+}
+
+fn currency_symbol(currency: &str) -> Option<&'static str> {
+    match currency {
+        "EUR" => Some("€"),
+        "USD" => Some("$"),
+        "GBP" => Some("£"),
+        "JPY" => Some("¥"),
+        _ => None,
+    }
+}
+
+fn group_thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// What a shopper needs to know about stock, without warehouse detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    InStock,
+    LowStock,
+    OutOfStock,
+    Backorder,
+}
+
+impl Availability {
+    /// `low_stock_threshold` and `backorderable` are the inventory origin's rules, applied as given.
+    pub fn from_stock(available_units: u64, low_stock_threshold: u64, backorderable: bool) -> Self {
+        match available_units {
+            0 if backorderable => Self::Backorder,
+            0 => Self::OutOfStock,
+            n if n <= low_stock_threshold => Self::LowStock,
+            _ => Self::InStock,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_untouched() {
+        assert_eq!(truncate_at_word("Great sound.", 12), "Great sound.");
+        assert!(matches!(truncate_at_word("Great", 80), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn cuts_at_the_last_word_that_fits() {
+        let text = "Great sound, comfortable fit and a battery that lasts all week.";
+        let cut = truncate_at_word(text, 20);
+        assert_eq!(cut, "Great sound…");
+        assert!(cut.chars().count() <= 20);
+    }
+
+    #[test]
+    fn keeps_a_word_ending_exactly_at_the_limit() {
+        assert_eq!(truncate_at_word("abcd efgh ijkl", 5), "abcd…");
+        assert_eq!(truncate_at_word("abc defgh", 8), "abc…");
+    }
+
+    #[test]
+    fn cuts_a_giant_word_mid_word_and_respects_multibyte_text() {
+        assert_eq!(truncate_at_word("Donaudampfschifffahrt", 6), "Donau…");
+        let cut = truncate_at_word("Größe über alles schön", 11);
+        assert_eq!(cut, "Größe über…");
+        assert!(cut.chars().count() <= 11);
+    }
+
+    #[test]
+    fn limit_zero_gives_nothing() {
+        assert_eq!(truncate_at_word("anything", 0), "");
+    }
+
+    #[test]
+    fn money_from_minor_units() {
+        let price = Money::from_minor(129_900, "EUR");
+        assert_eq!(price.amount, "1299.00");
+        assert_eq!(price.formatted, "€1,299.00");
+        assert_eq!(Money::from_minor(5, "USD").formatted, "$0.05");
+        assert_eq!(Money::from_minor(1500, "JPY").formatted, "¥1,500");
+        assert_eq!(
+            Money::from_minor(1_234_567, "CHF").formatted,
+            "12,345.67 CHF"
+        );
+    }
+
+    #[test]
+    fn availability_follows_the_origin_thresholds() {
+        assert_eq!(
+            Availability::from_stock(0, 5, false),
+            Availability::OutOfStock
+        );
+        assert_eq!(
+            Availability::from_stock(0, 5, true),
+            Availability::Backorder
+        );
+        assert_eq!(
+            Availability::from_stock(5, 5, false),
+            Availability::LowStock
+        );
+        assert_eq!(Availability::from_stock(6, 5, false), Availability::InStock);
+    }
+}

@@ -1,0 +1,99 @@
+//! `Server-Timing`: what each origin call cost, visible in the browser's devtools and in logs.
+//!
+//! Origin calls of one request run concurrently and each records its own entry, so the recorder
+//! is a shared, cheaply cloned handle (a Worker request runs on one thread).
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+pub const HEADER: &str = "server-timing";
+
+/// How one timed step ended; lands in the entry's `desc`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Timeout,
+    Status,
+    Unreachable,
+    BadBody,
+}
+
+impl Outcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Timeout => "timeout",
+            Self::Status => "status",
+            Self::Unreachable => "unreachable",
+            Self::BadBody => "bad-body",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub name: &'static str,
+    pub duration_ms: f64,
+    pub outcome: Outcome,
+}
+
+/// Collects entries from the concurrent steps of one request.
+#[derive(Clone, Debug, Default)]
+pub struct Timings(Rc<RefCell<Vec<Entry>>>);
+
+impl Timings {
+    pub fn record(&self, name: &'static str, duration_ms: f64, outcome: Outcome) {
+        self.0.borrow_mut().push(Entry {
+            name,
+            duration_ms,
+            outcome,
+        });
+    }
+
+    pub fn entries(&self) -> Vec<Entry> {
+        self.0.borrow().clone()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.borrow().is_empty()
+    }
+
+    /// The header value, with a closing `total` entry for the whole request.
+    pub fn header_value(&self, total_ms: f64) -> String {
+        let mut value = String::new();
+        for entry in self.0.borrow().iter() {
+            let _ = write!(
+                value,
+                "{};dur={:.1};desc=\"{}\", ",
+                entry.name,
+                entry.duration_ms,
+                entry.outcome.as_str()
+            );
+        }
+        let _ = write!(value, "total;dur={total_ms:.1}");
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_one_entry_per_step_then_total() {
+        let timings = Timings::default();
+        let handle = timings.clone();
+        handle.record("catalog", 12.34, Outcome::Ok);
+        handle.record("reviews", 250.0, Outcome::Timeout);
+        assert_eq!(
+            timings.header_value(260.05),
+            "catalog;dur=12.3;desc=\"ok\", reviews;dur=250.0;desc=\"timeout\", total;dur=260.1"
+        );
+    }
+
+    #[test]
+    fn empty_recorder_still_reports_total() {
+        assert_eq!(Timings::default().header_value(1.0), "total;dur=1.0");
+    }
+}

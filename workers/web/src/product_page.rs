@@ -1,0 +1,225 @@
+//! `GET /api/products/{id}` for the desktop product page: full description, the whole gallery in
+//! large renditions with a zoom rendition, specs, rating histogram, ten full reviews, twelve
+//! related products.
+
+use std::collections::BTreeMap;
+
+use bff_shared::origins::catalog::{Image, ProductId};
+use bff_shared::origins::recommendations::Recommendation;
+use bff_shared::origins::reviews::{Review, ReviewPage};
+use bff_shared::pages::product::ProductSources;
+use bff_shared::shaping::{Availability, ImageSize, Money};
+use bff_shared::{BffError, Reply, Scope};
+use serde::Serialize;
+
+use crate::profile::PROFILE;
+
+pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
+    let id = ProductId::parse(raw_id)?;
+    let sources = ProductSources::gather(scope.origins()?, id, &PROFILE).await?;
+    Reply::json(&ProductPage::from(sources))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProductPage {
+    id: u32,
+    sku: String,
+    slug: String,
+    name: String,
+    brand: String,
+    category: Category,
+    description: String,
+    images: Vec<GalleryImage>,
+    specs: Vec<Spec>,
+    price: Price,
+    availability: Stock,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reviews: Option<Reviews>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related: Option<Vec<ProductCard>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    degraded: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Category {
+    slug: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GalleryImage {
+    url: String,
+    width: u32,
+    height: u32,
+    alt: String,
+    zoom_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Spec {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Price {
+    current: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    was: Option<Money>,
+    tax_included: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Stock {
+    state: Availability,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restock_eta: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reviews {
+    average_rating: f64,
+    count: u32,
+    histogram: BTreeMap<String, u32>,
+    items: Vec<ReviewItem>,
+    has_more: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewItem {
+    id: String,
+    rating: u8,
+    title: String,
+    body: String,
+    author: String,
+    date: String,
+    verified_purchase: bool,
+    helpful_votes: u32,
+}
+
+#[derive(Serialize)]
+struct ProductCard {
+    id: u32,
+    name: String,
+    slug: String,
+    image: Option<CardImage>,
+    price: Money,
+}
+
+#[derive(Serialize)]
+struct CardImage {
+    url: String,
+    width: u32,
+    height: u32,
+}
+
+impl From<ProductSources> for ProductPage {
+    fn from(sources: ProductSources) -> Self {
+        let ProductSources {
+            product,
+            price,
+            stock,
+            reviews,
+            related,
+            degraded,
+        } = sources;
+        let images = product
+            .images
+            .iter()
+            .take(PROFILE.gallery_limit.unwrap_or(usize::MAX))
+            .filter_map(gallery_image)
+            .collect();
+        Self {
+            id: product.id,
+            category: Category {
+                slug: product.category_slug,
+                name: product.category_name,
+            },
+            description: PROFILE.description.apply(&product.description).into_owned(),
+            images,
+            specs: product
+                .specs
+                .into_iter()
+                .filter(|_| PROFILE.specs)
+                .map(|spec| Spec {
+                    name: spec.name,
+                    value: spec.value,
+                })
+                .collect(),
+            price: Price {
+                current: price.current(),
+                was: price.was(),
+                tax_included: price.tax_included,
+            },
+            availability: Stock {
+                state: stock.availability(),
+                restock_eta: stock.restock_eta.clone(),
+            },
+            reviews: reviews.map(reviews_view),
+            related: related.map(|r| r.items.iter().map(product_card).collect()),
+            degraded,
+            sku: product.sku,
+            slug: product.slug,
+            name: product.name,
+            brand: product.brand,
+        }
+    }
+}
+
+fn gallery_image(image: &Image) -> Option<GalleryImage> {
+    let shown = image.variant(PROFILE.gallery_image)?;
+    Some(GalleryImage {
+        url: shown.url.clone(),
+        width: shown.width,
+        height: shown.height,
+        alt: image.alt.clone(),
+        zoom_url: image
+            .variant(ImageSize::XLarge)
+            .filter(|zoom| zoom.width > shown.width)
+            .map(|zoom| zoom.url.clone()),
+    })
+}
+
+fn reviews_view(page: ReviewPage) -> Reviews {
+    Reviews {
+        average_rating: page.average_rating,
+        count: page.total,
+        histogram: page.rating_histogram,
+        has_more: page.next_offset.is_some(),
+        items: page.items.into_iter().map(review_item).collect(),
+    }
+}
+
+fn review_item(review: Review) -> ReviewItem {
+    ReviewItem {
+        body: PROFILE.review_text.apply(&review.body).into_owned(),
+        id: review.review_id,
+        rating: review.rating,
+        title: review.title,
+        author: review.author_display_name,
+        date: review.created_at,
+        verified_purchase: review.verified_purchase,
+        helpful_votes: review.helpful_votes,
+    }
+}
+
+fn product_card(item: &Recommendation) -> ProductCard {
+    ProductCard {
+        id: item.product_id,
+        name: item.name.clone(),
+        slug: item.slug.clone(),
+        image: item.image(PROFILE.card_image).map(|image| CardImage {
+            url: image.url.clone(),
+            width: image.width,
+            height: image.height,
+        }),
+        price: item.price(),
+    }
+}
