@@ -72,7 +72,8 @@ impl From<OriginError> for BffError {
                 "origin_timeout",
                 format!("The {service} service did not answer in time."),
             ),
-            Failure::Unreachable => BffError::new(
+            // An origin that says it is unavailable is, for the client, just that.
+            Failure::Unreachable | Failure::Status(503) => BffError::new(
                 ErrorKind::OriginUnavailable,
                 "origin_unavailable",
                 format!("The {service} service is unavailable."),
@@ -97,6 +98,7 @@ mod tests {
         assert_eq!(status(Failure::Timeout), 504);
         assert_eq!(status(Failure::Unreachable), 503);
         assert_eq!(status(Failure::Status(500)), 502);
+        assert_eq!(status(Failure::Status(503)), 503);
         assert_eq!(status(Failure::Status(404)), 502);
         assert_eq!(status(Failure::BadBody), 502);
         assert_eq!(status(Failure::Internal), 500);
@@ -104,10 +106,10 @@ mod tests {
 
     #[test]
     fn client_message_names_the_service_only() {
-        let error = BffError::from(OriginError::new(Service::Pricing, Failure::Status(503)));
+        let error = BffError::from(OriginError::new(Service::Pricing, Failure::Status(500)));
         assert_eq!(error.code(), "origin_bad_response");
         assert!(error.message().contains("pricing"));
-        assert!(!error.message().contains("503"));
+        assert!(!error.message().contains("500"));
     }
 
     #[test]

@@ -1,0 +1,88 @@
+# Entry points of the edge BFF project. Every target installs what is missing first
+# (scripts/bootstrap.sh, into EDGE_BFF_CACHE outside the clone) and is quick when nothing is.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+WORKERS := web mobile
+ENVS := dev staging production
+
+export EDGE_BFF_CACHE ?= $(HOME)/.cache/edge-bff
+# Build artifacts live beside the tools so a fresh clone reuses compiled dependencies.
+export CARGO_TARGET_DIR ?= $(EDGE_BFF_CACHE)/target
+export PATH := $(CURDIR)/node_modules/.bin:$(EDGE_BFF_CACHE)/cargo/bin:$(PATH)
+# worker-build would download these; point it at the pinned local ones instead.
+export WASM_BINDGEN_BIN := $(EDGE_BFF_CACHE)/cargo/bin/wasm-bindgen
+export ESBUILD_BIN := $(CURDIR)/node_modules/.bin/esbuild
+export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
+export WRANGLER_SEND_METRICS := false
+export MOCK_ORIGINS_BIN := $(CARGO_TARGET_DIR)/mocks/mock-origins
+
+SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -name Cargo.toml)
+MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
+
+.PHONY: help bootstrap build mocks dev dev-web dev-mobile test test-rust test-miniflare \
+	lint bench check-deploy clean $(addprefix build-,$(WORKERS))
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+bootstrap: ## install missing tools (wasm target, worker-build, wasm-bindgen-cli, Node 22, npm packages)
+	@scripts/bootstrap.sh
+
+build: $(addprefix build-,$(WORKERS)) mocks ## build every Worker and the mock origins
+
+define worker_rules
+workers/$(1)/build/index.js: $(SHARED_SOURCES) $(shell find workers/$(1) -name '*.rs' -not -path '*/build/*') workers/$(1)/Cargo.toml
+	@$(MAKE) bootstrap
+	worker-build --release workers/$(1)
+	@touch $$@
+build-$(1): workers/$(1)/build/index.js
+endef
+$(foreach worker,$(WORKERS),$(eval $(call worker_rules,$(worker))))
+
+mocks: $(MOCK_ORIGINS_BIN) ## build the mock origins
+
+$(MOCK_ORIGINS_BIN): $(MOCK_SOURCES)
+	cargo build --profile mocks -p mock-origins
+	@touch $@
+
+dev: bootstrap build ## mocks on :8700, web BFF on :8787, mobile BFF on :8788; Ctrl-C stops all
+	@scripts/dev.sh $(WORKERS)
+
+dev-web: bootstrap build-web mocks ## mocks on :8700 and the web BFF on :8787
+	@scripts/dev.sh web
+
+dev-mobile: bootstrap build-mobile mocks ## mocks on :8700 and the mobile BFF on :8788
+	@scripts/dev.sh mobile
+
+test: bootstrap lint test-rust build test-miniflare check-deploy ## everything CI checks
+	@rust=$$(cat $(CARGO_TARGET_DIR)/rust-tests.count); mf=$$(cat $(CARGO_TARGET_DIR)/miniflare-tests.count); \
+	 echo "make test: Rust $$rust + Miniflare $$mf tests, deploy dry-runs ok"; \
+	 echo "$$((rust + mf)) passed, 0 failed"
+
+lint: ## rustfmt check and clippy with warnings denied
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+test-rust: ## native unit tests of every crate
+	@mkdir -p $(CARGO_TARGET_DIR)
+	cargo test --workspace --locked 2>&1 | tee $(CARGO_TARGET_DIR)/rust-tests.log
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "Rust tests: %d passed, %d failed\n", p, f; print p > "$(CARGO_TARGET_DIR)/rust-tests.count"}' $(CARGO_TARGET_DIR)/rust-tests.log
+
+test-miniflare: build ## Miniflare tests of the built Workers against the mock origins
+	@mkdir -p $(CARGO_TARGET_DIR)
+	vitest run --reporter=default --reporter=json --outputFile.json=$(CARGO_TARGET_DIR)/miniflare-tests.json
+	@node -e 'const r = require(process.argv[1]); console.log(`Miniflare tests: $${r.numPassedTests} passed, $${r.numFailedTests} failed`); require("fs").writeFileSync(process.argv[2], String(r.numPassedTests))' \
+	  $(CARGO_TARGET_DIR)/miniflare-tests.json $(CARGO_TARGET_DIR)/miniflare-tests.count
+
+check-deploy: bootstrap build ## wrangler deploy --dry-run for every worker and env, with bundle sizes
+	@scripts/check-deploy.sh "$(WORKERS)" "$(ENVS)"
+
+bench: bootstrap build ## benchmark report: payload sizes, latency, bundle sizes
+	node bench/run.mjs
+
+clean: ## remove build outputs of this clone (the tool cache stays)
+	rm -rf $(addprefix workers/,$(addsuffix /build,$(WORKERS))) .wrangler

@@ -1,0 +1,52 @@
+// Loads a built BFF Worker into Miniflare (workerd) with in-memory KV, configured from its own
+// wrangler config with the origins pointed at the mock server of this run.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { parse } from "smol-toml";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export async function startWorker(frontend, mocksUrl, extraVars = {}) {
+  const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
+  const mf = new Miniflare({
+    name: config.name,
+    modules: true,
+    scriptPath: `${ROOT}workers/${frontend}/build/index.js`,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+    compatibilityDate: config.compatibility_date,
+    kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
+    bindings: { ...config.vars, ORIGIN_BASE_URL: mocksUrl, ...extraVars },
+  });
+  await mf.ready;
+  return {
+    mf,
+    /** Sends a request to the Worker; `path` is relative to its host. */
+    async fetch(path, init = {}) {
+      const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
+      const text = await response.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json, bytes: Buffer.byteLength(text) };
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** Every key and every string value in a JSON document, with its path. */
+export function* walkJson(value, path = "$") {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* walkJson(item, `${path}[${i}]`);
+  } else if (value && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      yield { kind: "key", path: `${path}.${key}`, value: key };
+      yield* walkJson(item, `${path}.${key}`);
+    }
+  } else if (typeof value === "string") {
+    yield { kind: "string", path, value };
+  }
+}
