@@ -7,6 +7,8 @@ export default defineConfig({
     // One mock-origin server holds global state (counters, faults): files run one at a time.
     fileParallelism: false,
     testTimeout: 30_000,
+    // The Workers' one-line-per-request logs are for operators, not for test output.
+    onConsoleLog: (log) => !log.startsWith('{"request_id"'),
     hookTimeout: 60_000,
   },
 });

@@ -20,7 +20,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 installed_version() { # prints the version a tool reports, or nothing
-  [ -x "$1" ] && "$1" --version 2>/dev/null | awk '{print $2; exit}' || true
+  [ -x "$1" ] && "$1" --version 2>/dev/null | awk '{print $NF; exit}' || true
 }
 
 if [ "$(installed_version "$tools/worker-build")" != "$worker_build_version" ]; then
@@ -53,7 +53,10 @@ if [ ! -x "$modules/node_modules/.bin/node" ] || [ ! -f "$modules/.complete" ]; 
   rm -rf "$modules"
   mkdir -p "$modules"
   cp "$root/package.json" "$root/package-lock.json" "$modules/"
-  (cd "$modules" && npm ci --no-audit --no-fund --loglevel=error)
+  # `npm install` with the lockfile, not `npm ci`: with two workerd versions in the tree (wrangler's
+  # and miniflare's), npm leaves the other platforms' nested optional packages out of the lockfile
+  # and then `npm ci` refuses it as out of sync. The pinned versions and integrity hashes still hold.
+  (cd "$modules" && npm install --no-audit --no-fund --loglevel=error)
   touch "$modules/.complete"
 fi
 if [ "$(readlink "$root/node_modules" 2>/dev/null)" != "$modules/node_modules" ]; then
