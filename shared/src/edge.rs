@@ -10,7 +10,36 @@ use worker::{Date, Env, Headers, Request, Response, console_error, console_log};
 use crate::error::BffError;
 use crate::origin::{OriginClient, OriginConfig, Service};
 use crate::request_id::{self, RequestId};
+use crate::routing::{Found, Routes};
 use crate::timing::{self, Timings};
+
+/// What a Worker declares about itself: the origins it calls and its route table.
+pub struct App<R: 'static> {
+    pub origins: &'static [Service],
+    pub routes: &'static [(&'static str, &'static str, R)],
+}
+
+/// Serves one request of a Worker: routes it, lets `handle` answer the matched route, and
+/// finishes the response. Everything around the handler is the same for every frontend.
+pub async fn serve<R: Copy>(
+    request: Request,
+    env: &Env,
+    app: &App<R>,
+    handle: impl AsyncFn(&Scope, Found<R>) -> Result<Reply, BffError>,
+) -> worker::Result<Response> {
+    let scope = Scope::begin(&request, env, app.origins);
+    let outcome = match Routes::new(app.routes) {
+        Ok(routes) => match routes.find(scope.method(), scope.path()) {
+            Ok(found) => handle(&scope, found).await,
+            Err(error) => Err(error),
+        },
+        Err(invalid) => {
+            console_error!("route table: {}", invalid.0);
+            Err(BffError::internal("route_table_invalid"))
+        }
+    };
+    scope.finish(outcome)
+}
 
 /// A handler's successful answer, before the common headers are added.
 #[derive(Debug)]

@@ -22,5 +22,5 @@ pub mod routing;
 pub mod shaping;
 pub mod timing;
 
-pub use edge::{Reply, Scope};
+pub use edge::{App, Reply, Scope, serve};
 pub use error::{BffError, ErrorKind};

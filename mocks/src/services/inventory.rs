@@ -1,36 +1,10 @@
-use hyper::StatusCode;
-
-use super::{MAX_BATCH, get, product_id};
+use super::per_product;
 use crate::data::inventory::stock_for;
-use crate::http::{Items, Reply, Req, ids_param};
+use crate::http::{Reply, Req};
 use crate::state::AppState;
 
 pub fn handle(state: &AppState, req: &Req) -> Reply {
-    match req.segs().as_slice() {
-        ["stock"] => get(req, || batch(state, req)),
-        ["stock", id] => get(req, || match product_id(state, id, "stock_not_found") {
-            Ok(id) => Reply::ok(&stock_for(id)),
-            Err(reply) => reply,
-        }),
-        _ => Reply::not_found(),
-    }
-}
-
-fn batch(state: &AppState, req: &Req) -> Reply {
-    let Some(raw) = req.query("ids") else {
-        return Reply::error(StatusCode::BAD_REQUEST, "ids_required");
-    };
-    match ids_param(raw, MAX_BATCH) {
-        Ok(ids) => {
-            let items: Vec<_> = ids
-                .into_iter()
-                .filter(|id| state.catalog.contains(*id))
-                .map(stock_for)
-                .collect();
-            Reply::ok(&Items { items })
-        }
-        Err(reply) => reply,
-    }
+    per_product(state, req, "stock", "stock_not_found", stock_for)
 }
 
 #[cfg(test)]

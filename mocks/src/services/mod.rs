@@ -11,9 +11,10 @@ pub mod reviews;
 pub mod users;
 
 use hyper::{Method, StatusCode};
+use serde::Serialize;
 
 use crate::control::Service;
-use crate::http::{Reply, Req, allow};
+use crate::http::{Items, Reply, Req, allow, ids_param};
 use crate::state::AppState;
 
 pub async fn dispatch(state: &AppState, service: Service, req: &Req) -> Reply {
@@ -49,3 +50,41 @@ pub fn product_id(state: &AppState, raw: &str, not_found_code: &str) -> Result<u
 
 /// Maximum ids accepted by the batch endpoints.
 pub const MAX_BATCH: usize = 100;
+
+/// A resource with one document per product, served singly (`/{resource}/{id}`) or batched
+/// (`/{resource}?ids=1,2,3`, unknown ids skipped), as pricing and inventory both do.
+pub fn per_product<T: Serialize>(
+    state: &AppState,
+    req: &Req,
+    resource: &str,
+    not_found_code: &str,
+    document: fn(u32) -> T,
+) -> Reply {
+    match req.segs().as_slice() {
+        [name] if *name == resource => get(req, || batch(state, req, document)),
+        [name, id] if *name == resource => get(req, || {
+            match product_id(state, id, not_found_code) {
+                Ok(id) => Reply::ok(&document(id)),
+                Err(reply) => reply,
+            }
+        }),
+        _ => Reply::not_found(),
+    }
+}
+
+fn batch<T: Serialize>(state: &AppState, req: &Req, document: fn(u32) -> T) -> Reply {
+    let Some(raw) = req.query("ids") else {
+        return Reply::error(StatusCode::BAD_REQUEST, "ids_required");
+    };
+    match ids_param(raw, MAX_BATCH) {
+        Ok(ids) => {
+            let items: Vec<T> = ids
+                .into_iter()
+                .filter(|id| state.catalog.contains(*id))
+                .map(document)
+                .collect();
+            Reply::ok(&Items { items })
+        }
+        Err(reply) => reply,
+    }
+}

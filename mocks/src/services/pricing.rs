@@ -1,36 +1,10 @@
-use hyper::StatusCode;
-
-use super::{MAX_BATCH, get, product_id};
+use super::per_product;
 use crate::data::pricing::price_for;
-use crate::http::{Items, Reply, Req, ids_param};
+use crate::http::{Reply, Req};
 use crate::state::AppState;
 
 pub fn handle(state: &AppState, req: &Req) -> Reply {
-    match req.segs().as_slice() {
-        ["prices"] => get(req, || batch(state, req)),
-        ["prices", id] => get(req, || match product_id(state, id, "price_not_found") {
-            Ok(id) => Reply::ok(&price_for(id)),
-            Err(reply) => reply,
-        }),
-        _ => Reply::not_found(),
-    }
-}
-
-fn batch(state: &AppState, req: &Req) -> Reply {
-    let Some(raw) = req.query("ids") else {
-        return Reply::error(StatusCode::BAD_REQUEST, "ids_required");
-    };
-    match ids_param(raw, MAX_BATCH) {
-        Ok(ids) => {
-            let items: Vec<_> = ids
-                .into_iter()
-                .filter(|id| state.catalog.contains(*id))
-                .map(price_for)
-                .collect();
-            Reply::ok(&Items { items })
-        }
-        Err(reply) => reply,
-    }
+    per_product(state, req, "prices", "price_not_found", price_for)
 }
 
 #[cfg(test)]
