@@ -31,7 +31,7 @@ const table = (rows) => {
 const mocksServer = await startMockOrigins();
 const mocks = new MockControl(mocksServer.url);
 const workers = Object.fromEntries(
-  await Promise.all(FRONTENDS.map(async (f) => [f, await startWorker(f, mocksServer.url)])),
+  await Promise.all(FRONTENDS.map(async (f) => [f, await startWorker(f, mocksServer.url, { quiet: true })])),
 );
 
 try {

@@ -7,7 +7,7 @@ import { parse } from "smol-toml";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function startWorker(frontend, mocksUrl, extraVars = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   const mf = new Miniflare({
     name: config.name,
@@ -16,7 +16,14 @@ export async function startWorker(frontend, mocksUrl, extraVars = {}) {
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: config.compatibility_date,
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
-    bindings: { ...config.vars, ORIGIN_BASE_URL: mocksUrl, ...extraVars },
+    bindings: { ...config.vars, ORIGIN_BASE_URL: mocksUrl, ...vars },
+    // quiet: drop the Worker's per-request log lines (benchmarks); errors still show.
+    ...(quiet && {
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.resume();
+        stderr.pipe(process.stderr);
+      },
+    }),
   });
   await mf.ready;
   return {
