@@ -69,12 +69,16 @@ pub enum FaultMode {
 pub struct Fault {
     pub latency_ms: u64,
     pub mode: FaultMode,
+    /// Applies to this many more requests, then the service is healthy again; `None` = until
+    /// changed. Lets a test script "the first call fails, the retry succeeds".
+    pub remaining: Option<u32>,
 }
 
 impl Fault {
     pub const NONE: Fault = Fault {
         latency_ms: 0,
         mode: FaultMode::Ok,
+        remaining: None,
     };
 }
 
@@ -130,9 +134,22 @@ pub fn parse_fault(body: &[u8]) -> Result<FaultRequest, String> {
         }
         other => return Err(format!("unknown_mode: {other}")),
     };
+    let remaining = match obj.get("count") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|n| *n > 0)
+                .ok_or("count_must_be_positive_integer")?,
+        ),
+    };
     Ok(FaultRequest {
         targets,
-        fault: Fault { latency_ms, mode },
+        fault: Fault {
+            latency_ms,
+            mode,
+            remaining,
+        },
     })
 }
 
@@ -200,9 +217,19 @@ impl Control {
         }
     }
 
-    pub fn fault(&self, service: Service) -> Fault {
-        let faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
-        faults.get(service.index()).copied().unwrap_or(Fault::NONE)
+    /// The fault for the next request of `service`, counting down a limited one.
+    pub fn take_fault(&self, service: Service) -> Fault {
+        let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(slot) = faults.get_mut(service.index()) else {
+            return Fault::NONE;
+        };
+        let fault = *slot;
+        match slot.remaining {
+            Some(n) if n <= 1 => *slot = Fault::NONE,
+            Some(n) => slot.remaining = Some(n - 1),
+            None => {}
+        }
+        fault
     }
 
     pub fn set_faults(&self, request: &FaultRequest) {
@@ -266,6 +293,19 @@ mod tests {
 
     fn parse(s: &str) -> Result<FaultRequest, String> {
         parse_fault(s.as_bytes())
+    }
+
+    #[test]
+    fn counted_fault_applies_to_the_next_requests_only() {
+        let c = Control::new();
+        c.set_faults(
+            &parse(r#"{"service":"pricing","mode":"status","status":503,"count":2}"#).unwrap(),
+        );
+        let status = FaultMode::Status(StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(c.take_fault(Service::Pricing).mode, status);
+        assert_eq!(c.take_fault(Service::Pricing).mode, status);
+        assert_eq!(c.take_fault(Service::Pricing), Fault::NONE);
+        assert!(parse(r#"{"service":"pricing","count":0}"#).is_err());
     }
 
     #[test]
@@ -334,9 +374,10 @@ mod tests {
         assert_eq!(s["services"].as_object().unwrap().len(), 9);
 
         c.set_faults(&parse(r#"{"service":"*","mode":"garbage"}"#).unwrap());
-        assert_eq!(c.fault(Service::Identity).mode, FaultMode::Garbage);
+        assert_eq!(c.take_fault(Service::Identity).mode, FaultMode::Garbage);
+        assert_eq!(c.take_fault(Service::Identity).mode, FaultMode::Garbage);
         c.reset();
-        assert_eq!(c.fault(Service::Identity), Fault::NONE);
+        assert_eq!(c.take_fault(Service::Identity), Fault::NONE);
         let s = c.stats_json(0);
         assert_eq!(s["max_in_flight"], 0);
         assert_eq!(s["services"]["catalog"]["requests"], 0);

@@ -181,7 +181,7 @@ mod tests {
             200
         );
         assert_eq!(
-            state.control.fault(Service::Reviews).mode,
+            state.control.take_fault(Service::Reviews).mode,
             crate::control::FaultMode::Hang
         );
         let bad = call(Method::POST, "/__control/faults", r#"{"service":"nope"}"#);
@@ -196,7 +196,7 @@ mod tests {
         state.store.add_item("usr-1", 1, 1).unwrap();
         assert_eq!(call(Method::POST, "/__control/reset", "").status, 200);
         assert_eq!(
-            state.control.fault(Service::Reviews),
+            state.control.take_fault(Service::Reviews),
             crate::control::Fault::NONE
         );
         assert!(state.store.cart("usr-1").unwrap().items.is_empty());

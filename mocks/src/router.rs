@@ -78,7 +78,7 @@ pub async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let _in_flight = state.control.begin(service, request_id);
-    let fault = state.control.fault(service);
+    let fault = state.control.take_fault(service);
     if fault.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }

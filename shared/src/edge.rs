@@ -76,7 +76,14 @@ impl Scope {
         let origins = OriginConfig::from_vars(services, |name| {
             env.var(name).ok().map(|value| value.to_string())
         })
-        .map(|config| OriginClient::new(Rc::new(config), request_id.clone(), timings.clone()))
+        .map(|config| {
+            OriginClient::new(
+                Rc::new(config),
+                request_id.clone(),
+                timings.clone(),
+                started_ms,
+            )
+        })
         .map_err(|errors| {
             console_error!("{errors}");
             BffError::internal("misconfigured")

@@ -18,6 +18,7 @@ pub mod origin;
 pub mod origins;
 pub mod pages;
 pub mod request_id;
+pub mod resilience;
 pub mod routing;
 pub mod shaping;
 pub mod timing;

@@ -47,7 +47,7 @@ impl TextLimit {
     }
 }
 
-/// Everything the product page of one frontend is shaped by.
+/// Everything the pages of one frontend are shaped by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Profile {
     /// Name of the frontend; part of cache keys and logs.
@@ -64,6 +64,10 @@ pub struct Profile {
     pub related_products: u32,
     /// Whether the specs table is part of the product page.
     pub specs: bool,
+    pub home_featured: u32,
+    pub home_recommendations: u32,
+    /// How many categories the home page lists; `None` lists all.
+    pub home_categories: Option<usize>,
 }
 
 /// Cuts `text` to at most `max_chars` characters, at the last word boundary that fits, and marks

@@ -17,6 +17,12 @@ pub enum Outcome {
     Status,
     Unreachable,
     BadBody,
+    /// Succeeded on a retry.
+    Retried,
+    /// Succeeded through the hedged (second) request.
+    Hedged,
+    /// Not sent: the invocation's subrequest budget was spent.
+    Skipped,
 }
 
 impl Outcome {
@@ -27,6 +33,9 @@ impl Outcome {
             Self::Status => "status",
             Self::Unreachable => "unreachable",
             Self::BadBody => "bad-body",
+            Self::Retried => "retried",
+            Self::Hedged => "hedged",
+            Self::Skipped => "skipped",
         }
     }
 }

@@ -16,7 +16,10 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: config.compatibility_date,
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
-    bindings: { ...config.vars, ORIGIN_BASE_URL: mocksUrl, ...vars },
+    // `vars` override the config's; a null value removes one.
+    bindings: Object.fromEntries(
+      Object.entries({ ...config.vars, ORIGIN_BASE_URL: mocksUrl, ...vars }).filter(([, v]) => v !== null),
+    ),
     // quiet: drop the Worker's per-request log lines (benchmarks); errors still show.
     ...(quiet && {
       handleRuntimeStdio(stdout, stderr) {

@@ -62,12 +62,12 @@ pub fn per_product<T: Serialize>(
 ) -> Reply {
     match req.segs().as_slice() {
         [name] if *name == resource => get(req, || batch(state, req, document)),
-        [name, id] if *name == resource => get(req, || {
-            match product_id(state, id, not_found_code) {
+        [name, id] if *name == resource => {
+            get(req, || match product_id(state, id, not_found_code) {
                 Ok(id) => Reply::ok(&document(id)),
                 Err(reply) => reply,
-            }
-        }),
+            })
+        }
         _ => Reply::not_found(),
     }
 }

@@ -1,34 +1,157 @@
 //! The HTTP client every typed origin client is built on.
 //!
-//! One call = one `fetch` raced against the service's timeout. A call that loses the race is
-//! aborted through its `AbortSignal`, so a hung origin does not keep a connection (one of the six
-//! a Worker may have open) after we stopped waiting. Every call, whatever its ending, leaves one
-//! `Server-Timing` entry and carries the request id to the origin.
+//! One logical call is: up to `ORIGIN_MAX_RETRIES` retries (idempotent GETs only, on connection
+//! failures and 5xx, with jittered backoff, within the isolate's retry budget and the request's
+//! deadline), each attempt optionally hedged (latency-critical services), each HTTP exchange raced
+//! against its timeout, counted against the invocation's subrequest limit and queued behind its
+//! connection limit. An exchange that loses a race is aborted through its `AbortSignal`, so a hung
+//! origin does not keep one of the few connections a Worker may have open. Every logical call
+//! leaves one `Server-Timing` entry and carries the request id to the origin.
 
+use std::cell::{Cell, RefCell};
 use std::pin::pin;
 use std::rc::Rc;
+use std::time::Duration;
 
 use futures::future::{Either, select};
 use serde::de::DeserializeOwned;
-use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{
+    AbortController, AbortSignal, Date, Delay, Fetch, Headers, Method, Request, RequestInit,
+};
 
+use super::config::{CallPolicy, ServiceConfig};
 use super::{Failure, OriginConfig, OriginError, Service};
 use crate::request_id::{self, RequestId};
+use crate::resilience::{Limiter, RetryBudget, backoff};
 use crate::timing::{Outcome, Timings};
+
+/// A retry is only worth making when this much of the deadline is left after its backoff.
+const MIN_RETRY_WINDOW: Duration = Duration::from_millis(50);
+/// The window over which the retry budget counts calls and retries.
+const RETRY_BUDGET_WINDOW_MS: u64 = 10_000;
+
+thread_local! {
+    /// One budget per origin service, shared by every request the isolate serves: it is about
+    /// the load we put on that origin, whichever request causes it.
+    static RETRY_BUDGETS: RefCell<Vec<(Service, RetryBudget)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn with_retry_budget<R>(
+    policy: &CallPolicy,
+    service: Service,
+    use_budget: impl FnOnce(&mut RetryBudget) -> R,
+) -> R {
+    RETRY_BUDGETS.with(|cell| {
+        let mut budgets = cell.borrow_mut();
+        if let Some((_, budget)) = budgets.iter_mut().find(|(s, _)| *s == service) {
+            return use_budget(budget);
+        }
+        let mut budget = RetryBudget::new(
+            RETRY_BUDGET_WINDOW_MS,
+            policy.retry_budget_percent,
+            policy.retry_budget_floor,
+        );
+        let result = use_budget(&mut budget);
+        budgets.push((service, budget));
+        result
+    })
+}
+
+fn now_ms() -> u64 {
+    Date::now().as_millis()
+}
+
+/// A uniformly random number in `[0, 1)` for backoff jitter.
+fn random_fraction() -> f64 {
+    let mut bytes = [0u8; 4];
+    match getrandom::getrandom(&mut bytes) {
+        Ok(()) => f64::from(u32::from_le_bytes(bytes)) / 4_294_967_296.0,
+        Err(_) => 0.5,
+    }
+}
+
+/// The limits of one Worker invocation, shared by all its origin calls.
+#[derive(Debug)]
+struct Invocation {
+    deadline_ms: u64,
+    subrequests_left: Cell<u32>,
+    connections: Limiter,
+}
+
+impl Invocation {
+    fn take_subrequest(&self) -> bool {
+        let left = self.subrequests_left.get();
+        if left == 0 {
+            return false;
+        }
+        self.subrequests_left.set(left - 1);
+        true
+    }
+
+    fn remaining(&self) -> Duration {
+        Duration::from_millis(self.deadline_ms.saturating_sub(now_ms()))
+    }
+}
+
+/// How a successful call got its answer, for `Server-Timing`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Direct,
+    Retried,
+    Hedged,
+}
+
+type Exchange = Result<(u16, Vec<u8>), Failure>;
+
+/// Aborts its fetch when dropped: after a lost race, a timeout, or (harmlessly) completion.
+struct AbortOnDrop(Option<AbortController>);
+
+impl AbortOnDrop {
+    fn new() -> Self {
+        Self(Some(AbortController::default()))
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        self.0.as_ref().map(AbortController::signal)
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct OriginClient {
     config: Rc<OriginConfig>,
     request_id: RequestId,
     timings: Timings,
+    invocation: Rc<Invocation>,
 }
 
 impl OriginClient {
-    pub fn new(config: Rc<OriginConfig>, request_id: RequestId, timings: Timings) -> Self {
+    /// A client for one invocation that started at `started_ms`, whose deadline counts from then.
+    pub fn new(
+        config: Rc<OriginConfig>,
+        request_id: RequestId,
+        timings: Timings,
+        started_ms: u64,
+    ) -> Self {
+        let policy = &config.policy;
+        let deadline = u64::try_from(policy.deadline.as_millis()).unwrap_or(u64::MAX);
+        let invocation = Rc::new(Invocation {
+            deadline_ms: started_ms.saturating_add(deadline),
+            subrequests_left: Cell::new(policy.subrequest_limit),
+            connections: Limiter::new(policy.max_connections),
+        });
         Self {
             config,
             request_id,
             timings,
+            invocation,
         }
     }
 
@@ -38,54 +161,119 @@ impl OriginClient {
         service: Service,
         path_and_query: &str,
     ) -> Result<T, OriginError> {
-        let started = Date::now().as_millis();
-        let result = self.exchange(service, path_and_query).await;
-        let result = result.and_then(|(status, body)| decode(service, status, &body));
-        let elapsed = Date::now().as_millis().saturating_sub(started);
-        let outcome = match &result {
-            Ok(_) => Outcome::Ok,
-            Err(error) => error.failure.outcome(),
+        let started = now_ms();
+        let (exchange, route) = self.call(service, path_and_query).await;
+        let result = exchange
+            .map_err(|failure| OriginError::new(service, failure))
+            .and_then(|(status, body)| decode(service, status, &body));
+        let outcome = match (&result, route) {
+            (Ok(_), Route::Direct) => Outcome::Ok,
+            (Ok(_), Route::Retried) => Outcome::Retried,
+            (Ok(_), Route::Hedged) => Outcome::Hedged,
+            (Err(error), _) => error.failure.outcome(),
         };
+        let elapsed = now_ms().saturating_sub(started);
         self.timings.record(service.name(), elapsed as f64, outcome);
         result
     }
 
-    /// Sends the request and reads the whole body, both inside the service's timeout.
-    async fn exchange(
+    /// One logical call: attempts and retries, until an answer worth keeping or no time left.
+    async fn call(&self, service: Service, path_and_query: &str) -> (Exchange, Route) {
+        let Some(settings) = self.config.service(service) else {
+            return (Err(Failure::Internal), Route::Direct);
+        };
+        let policy = &self.config.policy;
+        let url = format!("{}{path_and_query}", settings.base_url);
+        with_retry_budget(policy, service, |budget| budget.record_call(now_ms()));
+        let mut retries = 0;
+        loop {
+            let (exchange, hedged) = self.attempt(service, &url, settings).await;
+            let route = match (hedged, retries) {
+                (true, _) => Route::Hedged,
+                (false, 0) => Route::Direct,
+                (false, _) => Route::Retried,
+            };
+            let failure = match &exchange {
+                Ok((status, _)) if (200..300).contains(status) => None,
+                Ok((status, _)) => Some(Failure::Status(*status)),
+                Err(failure) => Some(*failure),
+            };
+            if !failure.is_some_and(Failure::is_retryable) || retries >= policy.max_retries {
+                return (exchange, route);
+            }
+            let cap = policy.retry_backoff.saturating_mul(8);
+            let pause = backoff(retries, policy.retry_backoff, cap, random_fraction());
+            if self.invocation.remaining() < pause + MIN_RETRY_WINDOW
+                || !with_retry_budget(policy, service, |budget| budget.try_retry(now_ms()))
+            {
+                return (exchange, route);
+            }
+            if !pause.is_zero() {
+                Delay::from(pause).await;
+            }
+            retries += 1;
+        }
+    }
+
+    /// One attempt; for a hedged service, a second identical exchange joins a slow first one and
+    /// the first answer wins. Returns whether the hedge won.
+    async fn attempt(
         &self,
         service: Service,
-        path_and_query: &str,
-    ) -> Result<(u16, Vec<u8>), OriginError> {
-        let fail = |failure| OriginError::new(service, failure);
-        let settings = self
-            .config
-            .service(service)
-            .ok_or(fail(Failure::Internal))?;
-        let request = self
-            .build_request(&format!("{}{path_and_query}", settings.base_url))
-            .map_err(|_| fail(Failure::Internal))?;
+        url: &str,
+        settings: &ServiceConfig,
+    ) -> (Exchange, bool) {
+        let first = self.exchange(url, settings.timeout);
+        let window = settings.timeout.min(self.invocation.remaining());
+        let Some(hedge_after) = settings.hedge_after.filter(|after| *after < window) else {
+            return (first.await, false);
+        };
+        let mut first = pin!(first);
+        if let Either::Left((exchange, _)) = select(first.as_mut(), Delay::from(hedge_after)).await
+        {
+            return (exchange, false);
+        }
+        // A hedge is extra load like a retry, and spends the same budget.
+        let policy = &self.config.policy;
+        if !with_retry_budget(policy, service, |budget| budget.try_retry(now_ms())) {
+            return (first.await, false);
+        }
+        let mut second = pin!(self.exchange(url, settings.timeout));
+        match select(first.as_mut(), second.as_mut()).await {
+            Either::Left((Ok(answer), _)) => (Ok(answer), false),
+            Either::Right((Ok(answer), _)) => (Ok(answer), true),
+            // A failure is no answer: wait for the other one.
+            Either::Left((Err(_), other)) => (other.await, true),
+            Either::Right((Err(_), other)) => (other.await, false),
+        }
+        // Whichever is still running is dropped here, which aborts its fetch.
+    }
 
-        let controller = AbortController::default();
-        let signal = controller.signal();
+    /// One HTTP exchange: request sent and whole body read within `timeout` (and the deadline).
+    async fn exchange(&self, url: &str, timeout: Duration) -> Exchange {
+        if !self.invocation.take_subrequest() {
+            return Err(Failure::OverBudget);
+        }
+        let _connection = self.invocation.connections.acquire().await;
+        let timeout = timeout.min(self.invocation.remaining());
+        if timeout.is_zero() {
+            return Err(Failure::Timeout);
+        }
+        let request = self.build_request(url).map_err(|_| Failure::Internal)?;
+        let abort = AbortOnDrop::new();
+        let signal = abort.signal().ok_or(Failure::Internal)?;
         let call = async {
             let mut response = Fetch::Request(request)
                 .send_with_signal(&signal)
                 .await
-                .map_err(|_| fail(Failure::Unreachable))?;
+                .map_err(|_| Failure::Unreachable)?;
             let status = response.status_code();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|_| fail(Failure::Unreachable))?;
+            let body = response.bytes().await.map_err(|_| Failure::Unreachable)?;
             Ok((status, body))
         };
-        let deadline = Delay::from(settings.timeout);
-        match select(pin!(call), deadline).await {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => {
-                controller.abort();
-                Err(fail(Failure::Timeout))
-            }
+        match select(pin!(call), Delay::from(timeout)).await {
+            Either::Left((exchange, _)) => exchange,
+            Either::Right(_) => Err(Failure::Timeout),
         }
     }
 

@@ -8,6 +8,15 @@
 //! - `ORIGIN_<SERVICE>_URL`: the base URL of one service, overriding the default.
 //! - `ORIGIN_TIMEOUT_MS`: per-call timeout for every service (default 3000).
 //! - `ORIGIN_<SERVICE>_TIMEOUT_MS`: per-call timeout of one service.
+//! - `ORIGIN_<SERVICE>_HEDGE_MS`: marks a service latency-critical: a call still unanswered after
+//!   this long is sent once more and the first answer wins (unset: no hedging).
+//! - `REQUEST_DEADLINE_MS`: the whole request's budget; no origin call outlives it (default 5000).
+//! - `ORIGIN_MAX_RETRIES`: retries per idempotent call (default 1, at most 3).
+//! - `ORIGIN_RETRY_BACKOFF_MS`: base of the jittered exponential backoff (default 25).
+//! - `ORIGIN_RETRY_BUDGET_PERCENT`, `ORIGIN_RETRY_BUDGET_FLOOR`: retries may add this share of the
+//!   calls of the last 10 s, plus this many (defaults 10 and 3), per isolate.
+//! - `SUBREQUEST_LIMIT`: origin requests one invocation may make (default 50, the free plan's).
+//! - `ORIGIN_MAX_CONNECTIONS`: origin connections open at once (default 6, the platform's cap).
 
 use std::fmt;
 use std::time::Duration;
@@ -22,11 +31,40 @@ pub struct ServiceConfig {
     /// Absolute `http(s)` URL without a trailing slash; paths are appended to it.
     pub base_url: String,
     pub timeout: Duration,
+    /// Send a second, identical request when the first is unanswered this long.
+    pub hedge_after: Option<Duration>,
+}
+
+/// How calls behave as a whole, for every service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallPolicy {
+    pub deadline: Duration,
+    pub max_retries: u32,
+    pub retry_backoff: Duration,
+    pub retry_budget_percent: u32,
+    pub retry_budget_floor: u32,
+    pub subrequest_limit: u32,
+    pub max_connections: usize,
+}
+
+impl Default for CallPolicy {
+    fn default() -> Self {
+        Self {
+            deadline: Duration::from_millis(5000),
+            max_retries: 1,
+            retry_backoff: Duration::from_millis(25),
+            retry_budget_percent: 10,
+            retry_budget_floor: 3,
+            subrequest_limit: 50,
+            max_connections: 6,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OriginConfig {
     services: Vec<(Service, ServiceConfig)>,
+    pub policy: CallPolicy,
 }
 
 /// Every problem found in the vars, one line each.
@@ -51,12 +89,30 @@ impl OriginConfig {
                 .map_err(|e| errors.push(e))
                 .ok()
         });
-        let default_timeout = match var("ORIGIN_TIMEOUT_MS") {
-            Some(raw) => parse_timeout("ORIGIN_TIMEOUT_MS", &raw).unwrap_or_else(|e| {
-                errors.push(e);
-                DEFAULT_TIMEOUT
-            }),
-            None => DEFAULT_TIMEOUT,
+        let mut number =
+            |name: &str, range: std::ops::RangeInclusive<u64>, default: u64| match var(name) {
+                Some(raw) => parse_number(name, &raw, &range).unwrap_or_else(|e| {
+                    errors.push(e);
+                    default
+                }),
+                None => default,
+            };
+        let defaults = CallPolicy::default();
+        let default_timeout =
+            Duration::from_millis(number("ORIGIN_TIMEOUT_MS", 1..=MAX_TIMEOUT_MS, 3000));
+        let policy = CallPolicy {
+            deadline: Duration::from_millis(number(
+                "REQUEST_DEADLINE_MS",
+                1..=MAX_TIMEOUT_MS,
+                5000,
+            )),
+            max_retries: saturate(number("ORIGIN_MAX_RETRIES", 0..=3, 1)),
+            retry_backoff: Duration::from_millis(number("ORIGIN_RETRY_BACKOFF_MS", 0..=5_000, 25)),
+            retry_budget_percent: saturate(number("ORIGIN_RETRY_BUDGET_PERCENT", 0..=100, 10)),
+            retry_budget_floor: saturate(number("ORIGIN_RETRY_BUDGET_FLOOR", 0..=1_000, 3)),
+            subrequest_limit: saturate(number("SUBREQUEST_LIMIT", 1..=10_000, 50)),
+            max_connections: usize::try_from(number("ORIGIN_MAX_CONNECTIONS", 1..=6, 6))
+                .unwrap_or(defaults.max_connections),
         };
 
         let mut configured = Vec::with_capacity(services.len());
@@ -69,20 +125,40 @@ impl OriginConfig {
             };
             let timeout_var = format!("ORIGIN_{}_TIMEOUT_MS", service.var_key());
             let timeout = match var(&timeout_var) {
-                Some(raw) => parse_timeout(&timeout_var, &raw),
+                Some(raw) => parse_number(&timeout_var, &raw, &(1..=MAX_TIMEOUT_MS))
+                    .map(Duration::from_millis),
                 None => Ok(default_timeout),
             };
-            match (base_url, timeout) {
-                (Ok(base_url), Ok(timeout)) => {
-                    configured.push((service, ServiceConfig { base_url, timeout }));
+            let hedge_var = format!("ORIGIN_{}_HEDGE_MS", service.var_key());
+            let hedge_after = match var(&hedge_var) {
+                Some(raw) => parse_number(&hedge_var, &raw, &(1..=MAX_TIMEOUT_MS))
+                    .map(|ms| Some(Duration::from_millis(ms))),
+                None => Ok(None),
+            };
+            match (base_url, timeout, hedge_after) {
+                (Ok(base_url), Ok(timeout), Ok(hedge_after)) => {
+                    configured.push((
+                        service,
+                        ServiceConfig {
+                            base_url,
+                            timeout,
+                            hedge_after,
+                        },
+                    ));
                 }
-                (url, timeout) => errors.extend(url.err().into_iter().chain(timeout.err())),
+                (url, timeout, hedge) => errors.extend(
+                    url.err()
+                        .into_iter()
+                        .chain(timeout.err())
+                        .chain(hedge.err()),
+                ),
             }
         }
 
         if errors.is_empty() {
             Ok(Self {
                 services: configured,
+                policy,
             })
         } else {
             Err(ConfigErrors(errors))
@@ -114,13 +190,23 @@ fn check_url(var: &str, raw: &str) -> Result<String, String> {
     }
 }
 
-fn parse_timeout(var: &str, raw: &str) -> Result<Duration, String> {
+fn parse_number(
+    var: &str,
+    raw: &str,
+    range: &std::ops::RangeInclusive<u64>,
+) -> Result<u64, String> {
     match raw.trim().parse::<u64>() {
-        Ok(ms) if (1..=MAX_TIMEOUT_MS).contains(&ms) => Ok(Duration::from_millis(ms)),
+        Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(format!(
-            "{var} must be a whole number of milliseconds in 1..={MAX_TIMEOUT_MS}"
+            "{var} must be a whole number in {}..={}",
+            range.start(),
+            range.end()
         )),
     }
+}
+
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -166,6 +252,40 @@ mod tests {
         assert_eq!(reviews.timeout, Duration::from_millis(250));
         let catalog = config.service(Service::Catalog).unwrap();
         assert_eq!(catalog.timeout, Duration::from_millis(800));
+        assert_eq!(catalog.hedge_after, None);
+        assert_eq!(config.policy, CallPolicy::default());
+    }
+
+    #[test]
+    fn reads_the_call_policy_and_hedging() {
+        let config = OriginConfig::from_vars(
+            &[Service::Pricing],
+            vars(&[
+                ("ORIGIN_BASE_URL", "http://127.0.0.1:8700"),
+                ("ORIGIN_PRICING_HEDGE_MS", "80"),
+                ("REQUEST_DEADLINE_MS", "1500"),
+                ("ORIGIN_MAX_RETRIES", "2"),
+                ("SUBREQUEST_LIMIT", "3"),
+                ("ORIGIN_MAX_CONNECTIONS", "2"),
+            ]),
+        )
+        .unwrap();
+        let pricing = config.service(Service::Pricing).unwrap();
+        assert_eq!(pricing.hedge_after, Some(Duration::from_millis(80)));
+        assert_eq!(config.policy.deadline, Duration::from_millis(1500));
+        assert_eq!(config.policy.max_retries, 2);
+        assert_eq!(config.policy.subrequest_limit, 3);
+        assert_eq!(config.policy.max_connections, 2);
+    }
+
+    #[test]
+    fn refuses_limits_beyond_the_platform() {
+        let errors = OriginConfig::from_vars(
+            &[],
+            vars(&[("ORIGIN_MAX_CONNECTIONS", "7"), ("ORIGIN_MAX_RETRIES", "9")]),
+        )
+        .unwrap_err();
+        assert_eq!(errors.0.len(), 2, "{errors}");
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Failure {
     Status(u16),
     /// A success status with a body that is not the JSON we expect.
     BadBody,
+    /// Not sent: this invocation already made as many subrequests as it may.
+    OverBudget,
     /// We could not even build the request (a defect of ours).
     Internal,
 }
@@ -30,6 +32,17 @@ impl Failure {
             Self::Unreachable | Self::Internal => Outcome::Unreachable,
             Self::Status(_) => Outcome::Status,
             Self::BadBody => Outcome::BadBody,
+            Self::OverBudget => Outcome::Skipped,
+        }
+    }
+
+    /// Worth another attempt: the request may not have reached the origin, or the origin had a
+    /// passing server error. Timeouts are not retried: they already spent the time a retry needs.
+    pub const fn is_retryable(self) -> bool {
+        match self {
+            Self::Unreachable => true,
+            Self::Status(status) => status >= 500,
+            Self::Timeout | Self::BadBody | Self::OverBudget | Self::Internal => false,
         }
     }
 }
@@ -59,6 +72,7 @@ impl fmt::Display for OriginError {
             Failure::Status(status) => write!(f, "{} answered {status}", self.service),
             Failure::BadBody => write!(f, "{} sent an unreadable body", self.service),
             Failure::Internal => write!(f, "{} request could not be built", self.service),
+            Failure::OverBudget => write!(f, "{} not called: subrequest limit", self.service),
         }
     }
 }
@@ -83,6 +97,13 @@ impl From<OriginError> for BffError {
                 "origin_bad_response",
                 format!("The {service} service gave an unusable answer."),
             ),
+            Failure::OverBudget => BffError::new(
+                ErrorKind::OriginUnavailable,
+                "subrequest_limit",
+                format!(
+                    "The {service} service was not called: this request reached its limit of origin calls."
+                ),
+            ),
             Failure::Internal => BffError::internal("origin_request_invalid"),
         }
     }
@@ -102,6 +123,19 @@ mod tests {
         assert_eq!(status(Failure::Status(404)), 502);
         assert_eq!(status(Failure::BadBody), 502);
         assert_eq!(status(Failure::Internal), 500);
+        assert_eq!(status(Failure::OverBudget), 503);
+    }
+
+    #[test]
+    fn only_connection_failures_and_server_errors_are_retried() {
+        assert!(Failure::Unreachable.is_retryable());
+        assert!(Failure::Status(500).is_retryable());
+        assert!(Failure::Status(503).is_retryable());
+        assert!(!Failure::Status(404).is_retryable());
+        assert!(!Failure::Status(429).is_retryable());
+        assert!(!Failure::Timeout.is_retryable());
+        assert!(!Failure::BadBody.is_retryable());
+        assert!(!Failure::OverBudget.is_retryable());
     }
 
     #[test]

@@ -6,6 +6,6 @@ mod failure;
 mod service;
 
 pub use client::OriginClient;
-pub use config::{ConfigErrors, DEFAULT_TIMEOUT, OriginConfig, ServiceConfig};
+pub use config::{CallPolicy, ConfigErrors, DEFAULT_TIMEOUT, OriginConfig, ServiceConfig};
 pub use failure::{Failure, OriginError};
 pub use service::Service;

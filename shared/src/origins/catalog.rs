@@ -97,6 +97,38 @@ pub fn closest_variant(variants: &[ImageVariant], size: ImageSize) -> Option<&Im
         })
 }
 
+/// A product as lists show it (featured, listings): no description, one image.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ProductSummary {
+    pub id: u32,
+    pub slug: String,
+    pub name: String,
+    pub brand: String,
+    pub category_slug: String,
+    pub short_description: String,
+    pub images: Vec<Image>,
+}
+
+impl ProductSummary {
+    /// The rendition of `size` of the product's first image.
+    pub fn image(&self, size: ImageSize) -> Option<&ImageVariant> {
+        self.images.first().and_then(|image| image.variant(size))
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Category {
+    pub slug: String,
+    pub name: String,
+    pub product_count: u32,
+}
+
+/// The `{"items": [...]}` envelope of the catalog's list endpoints.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Spec {
     pub name: String,
@@ -117,6 +149,18 @@ impl Catalog<'_> {
         self.0
             .get_json(Service::Catalog, &format!("/products/{}", id.get()))
             .await
+    }
+
+    /// The merchandising team's featured products, in their order.
+    pub async fn featured(self, limit: u32) -> Result<Vec<ProductSummary>, OriginError> {
+        let path = format!("/featured?limit={limit}");
+        let featured: Items<ProductSummary> = self.0.get_json(Service::Catalog, &path).await?;
+        Ok(featured.items)
+    }
+
+    pub async fn categories(self) -> Result<Vec<Category>, OriginError> {
+        let categories: Items<Category> = self.0.get_json(Service::Catalog, "/categories").await?;
+        Ok(categories.items)
     }
 }
 

@@ -45,4 +45,10 @@ impl RecommendationsClient<'_> {
         let path = format!("/products/{}/related?limit={limit}", id.get());
         self.0.get_json(Service::Recommendations, &path).await
     }
+
+    /// What is popular with everyone (the home page of a shopper who is not signed in).
+    pub async fn popular(self, limit: u32) -> Result<Recommendations, OriginError> {
+        let path = format!("/home?limit={limit}");
+        self.0.get_json(Service::Recommendations, &path).await
+    }
 }

@@ -2,6 +2,8 @@
 //! metered network. Shared mechanisms come from `bff-shared`; this crate holds only the mobile
 //! team's routes, profile and view models.
 
+mod cards;
+mod home;
 mod product_page;
 mod profile;
 
@@ -11,6 +13,7 @@ use worker::{Context, Env, Request, Response, event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Route {
+    Home,
     ProductPage,
 }
 
@@ -22,14 +25,20 @@ const APP: App<Route> = App {
         Service::Reviews,
         Service::Recommendations,
     ],
-    routes: &[("GET", "/api/products/:id", Route::ProductPage)],
+    routes: &[
+        ("GET", "/api/home", Route::Home),
+        ("GET", "/api/products/:id", Route::ProductPage),
+    ],
 };
 
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     console_error_panic_hook::set_once();
-    serve(request, &env, &APP, async |scope, found| match found.route {
-        Route::ProductPage => product_page::get(scope, found.param("id")).await,
+    serve(request, &env, &APP, async |scope, found| {
+        match found.route {
+            Route::Home => home::get(scope).await,
+            Route::ProductPage => product_page::get(scope, found.param("id")).await,
+        }
     })
     .await
 }

@@ -2,13 +2,13 @@
 //! image URLs as plain strings and reviews cut to a preview.
 
 use bff_shared::origins::catalog::ProductId;
-use bff_shared::origins::recommendations::Recommendation;
 use bff_shared::origins::reviews::{Review, ReviewPage};
 use bff_shared::pages::product::ProductSources;
 use bff_shared::shaping::{Availability, Money};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
+use crate::cards::ProductCard;
 use crate::profile::PROFILE;
 
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
@@ -53,15 +53,6 @@ struct ReviewPreview {
     author: String,
 }
 
-#[derive(Serialize)]
-struct ProductCard {
-    id: u32,
-    name: String,
-    price: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<String>,
-}
-
 impl From<ProductSources> for ProductScreen {
     fn from(sources: ProductSources) -> Self {
         let ProductSources {
@@ -95,7 +86,7 @@ impl From<ProductSources> for ProductScreen {
             description: PROFILE.description.apply(&product.description).into_owned(),
             rating,
             reviews,
-            related: related.map(|r| r.items.iter().map(product_card).collect()),
+            related: related.map(|r| r.items.iter().map(ProductCard::from).collect()),
             degraded,
             name: product.name,
             brand: product.brand,
@@ -118,16 +109,5 @@ fn review_preview(review: Review) -> ReviewPreview {
         rating: review.rating,
         title: review.title,
         author: review.author_display_name,
-    }
-}
-
-fn product_card(item: &Recommendation) -> ProductCard {
-    ProductCard {
-        id: item.product_id,
-        name: item.name.clone(),
-        price: item.price().formatted,
-        image: item
-            .image(PROFILE.card_image)
-            .map(|image| image.url.clone()),
     }
 }

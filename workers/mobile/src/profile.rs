@@ -13,4 +13,7 @@ pub const PROFILE: Profile = Profile {
     review_text: TextLimit::Chars(160),
     related_products: 6,
     specs: false,
+    home_featured: 6,
+    home_recommendations: 6,
+    home_categories: Some(8),
 };

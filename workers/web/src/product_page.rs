@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 
 use bff_shared::origins::catalog::{Image, ProductId};
-use bff_shared::origins::recommendations::Recommendation;
 use bff_shared::origins::reviews::{Review, ReviewPage};
 use bff_shared::pages::product::ProductSources;
 use bff_shared::shaping::{Availability, ImageSize, Money};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
+use crate::cards::ProductCard;
 use crate::profile::PROFILE;
 
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
@@ -104,22 +104,6 @@ struct ReviewItem {
     helpful_votes: u32,
 }
 
-#[derive(Serialize)]
-struct ProductCard {
-    id: u32,
-    name: String,
-    slug: String,
-    image: Option<CardImage>,
-    price: Money,
-}
-
-#[derive(Serialize)]
-struct CardImage {
-    url: String,
-    width: u32,
-    height: u32,
-}
-
 impl From<ProductSources> for ProductPage {
     fn from(sources: ProductSources) -> Self {
         let ProductSources {
@@ -163,7 +147,7 @@ impl From<ProductSources> for ProductPage {
                 restock_eta: stock.restock_eta.clone(),
             },
             reviews: reviews.map(reviews_view),
-            related: related.map(|r| r.items.iter().map(product_card).collect()),
+            related: related.map(|r| r.items.iter().map(ProductCard::from).collect()),
             degraded,
             sku: product.sku,
             slug: product.slug,
@@ -207,19 +191,5 @@ fn review_item(review: Review) -> ReviewItem {
         date: review.created_at,
         verified_purchase: review.verified_purchase,
         helpful_votes: review.helpful_votes,
-    }
-}
-
-fn product_card(item: &Recommendation) -> ProductCard {
-    ProductCard {
-        id: item.product_id,
-        name: item.name.clone(),
-        slug: item.slug.clone(),
-        image: item.image(PROFILE.card_image).map(|image| CardImage {
-            url: image.url.clone(),
-            width: image.width,
-            height: image.height,
-        }),
-        price: item.price(),
     }
 }

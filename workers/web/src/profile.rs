@@ -12,4 +12,7 @@ pub const PROFILE: Profile = Profile {
     review_text: TextLimit::Full,
     related_products: 12,
     specs: true,
+    home_featured: 12,
+    home_recommendations: 12,
+    home_categories: None,
 };

@@ -1,0 +1,45 @@
+//! The home page: featured products and categories from the catalog are required; the
+//! recommendations are optional, so a failing recommender costs the page one shelf.
+
+use crate::error::BffError;
+use crate::fanout::{Parts, join};
+use crate::origin::OriginClient;
+use crate::origins::catalog::{Category, ProductSummary};
+use crate::origins::recommendations::Recommendations;
+use crate::shaping::Profile;
+
+/// Part name as it appears in a response's `degraded` list.
+pub const RECOMMENDATIONS: &str = "recommendations";
+
+#[derive(Debug)]
+pub struct HomeSources {
+    pub featured: Vec<ProductSummary>,
+    pub categories: Vec<Category>,
+    pub recommendations: Option<Recommendations>,
+    pub degraded: Vec<&'static str>,
+}
+
+impl HomeSources {
+    pub async fn gather(origins: &OriginClient, profile: &Profile) -> Result<Self, BffError> {
+        let (featured, categories, recommendations) = join!(
+            origins.catalog().featured(profile.home_featured),
+            origins.catalog().categories(),
+            origins
+                .recommendations()
+                .popular(profile.home_recommendations),
+        );
+        let mut parts = Parts::default();
+        let featured = parts.required(featured)?;
+        let mut categories = parts.required(categories)?;
+        if let Some(limit) = profile.home_categories {
+            categories.truncate(limit);
+        }
+        let recommendations = parts.optional(RECOMMENDATIONS, recommendations);
+        Ok(Self {
+            featured,
+            categories,
+            recommendations,
+            degraded: parts.into_degraded(),
+        })
+    }
+}

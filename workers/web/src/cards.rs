@@ -1,0 +1,61 @@
+//! The product card the web shows wherever products are listed (related, featured, recommended).
+
+use bff_shared::origins::catalog::{ImageVariant, ProductSummary};
+use bff_shared::origins::recommendations::Recommendation;
+use bff_shared::shaping::Money;
+use serde::Serialize;
+
+use crate::profile::PROFILE;
+
+#[derive(Serialize)]
+pub struct ProductCard {
+    id: u32,
+    name: String,
+    slug: String,
+    image: Option<CardImage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<Money>,
+}
+
+#[derive(Serialize)]
+struct CardImage {
+    url: String,
+    width: u32,
+    height: u32,
+}
+
+impl CardImage {
+    fn from_variant(image: &ImageVariant) -> Self {
+        Self {
+            url: image.url.clone(),
+            width: image.width,
+            height: image.height,
+        }
+    }
+}
+
+impl From<&Recommendation> for ProductCard {
+    fn from(item: &Recommendation) -> Self {
+        Self {
+            id: item.product_id,
+            name: item.name.clone(),
+            slug: item.slug.clone(),
+            image: item.image(PROFILE.card_image).map(CardImage::from_variant),
+            price: Some(item.price()),
+        }
+    }
+}
+
+impl From<&ProductSummary> for ProductCard {
+    fn from(product: &ProductSummary) -> Self {
+        Self {
+            id: product.id,
+            name: product.name.clone(),
+            slug: product.slug.clone(),
+            image: product
+                .image(PROFILE.card_image)
+                .map(CardImage::from_variant),
+            price: None,
+        }
+    }
+}
