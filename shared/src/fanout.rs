@@ -1,30 +1,40 @@
 //! Fan-out: a page is several origin calls made at once, each a required or an optional part.
 //!
-//! The calls themselves run concurrently with `futures::join!` (re-exported here as [`join`]):
-//! every call is started before any is awaited, so the page costs the slowest call, not the sum.
-//! [`Parts`] then settles the answers: a failed required part ends the request with its error, a
-//! failed optional part is dropped and named in the response's `degraded` list.
+//! The calls run concurrently under `futures::try_join!` (re-exported here): every call is started
+//! before any is awaited, so the page costs its slowest call, not the sum. A [`required`] part that
+//! fails ends the fan-out at once; the calls still running are dropped, which aborts their
+//! fetches, so a failed page answers without waiting for its slowest part. An [`optional`] part
+//! never fails the fan-out; [`Parts`] settles it afterwards, naming it in `degraded` if it failed.
 
-pub use futures::join;
+use std::future::Future;
+
+pub use futures::try_join;
 
 use crate::error::BffError;
 
-/// Settles the results of one fan-out.
+/// A part the page cannot exist without: its failure is the request's failure.
+pub async fn required<T, E>(call: impl Future<Output = Result<T, E>>) -> Result<T, BffError>
+where
+    BffError: From<E>,
+{
+    call.await.map_err(BffError::from)
+}
+
+/// A part the page can do without: its outcome is kept for [`Parts::optional`] to settle.
+pub async fn optional<T, E>(
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<Result<T, E>, BffError> {
+    Ok(call.await)
+}
+
+/// Settles the optional parts of one fan-out.
 #[derive(Debug, Default)]
 pub struct Parts {
     degraded: Vec<&'static str>,
 }
 
 impl Parts {
-    /// A part the page cannot exist without: its failure is the request's failure.
-    pub fn required<T, E>(&mut self, result: Result<T, E>) -> Result<T, BffError>
-    where
-        BffError: From<E>,
-    {
-        result.map_err(BffError::from)
-    }
-
-    /// A part the page can do without: its failure marks the response degraded under `name`.
+    /// Keeps an optional part's value, or marks the response degraded under `name`.
     pub fn optional<T, E>(&mut self, name: &'static str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
@@ -75,38 +85,61 @@ mod tests {
         }
     }
 
+    async fn ok_step(step: Step<'_>) -> Result<&'static str, OriginError> {
+        Ok(step.await)
+    }
+
     #[test]
-    fn join_starts_every_call_before_any_finishes() {
+    fn every_call_starts_before_any_finishes() {
         let log = RefCell::new(Vec::new());
         let step = |name| Step {
             name,
             log: &log,
             polled: false,
         };
-        let (a, b, c) = block_on(async { join!(step("a"), step("b"), step("c")) });
-        assert_eq!((a, b, c), ("a", "b", "c"));
+        let joined = block_on(async {
+            try_join!(
+                required(ok_step(step("a"))),
+                optional(ok_step(step("b"))),
+                required(ok_step(step("c"))),
+            )
+        });
+        let (a, b, c) = joined.unwrap();
+        assert_eq!((a, b.unwrap(), c), ("a", "b", "c"));
         let log = log.into_inner();
         let first_end = log.iter().position(|e| e.starts_with("end")).unwrap();
         assert_eq!(first_end, 3, "{log:?}");
     }
 
     #[test]
-    fn optional_failures_degrade_and_required_failures_fail() {
+    fn a_failed_required_part_ends_the_fan_out_without_waiting() {
+        let log = RefCell::new(Vec::new());
+        let slow = Step {
+            name: "slow",
+            log: &log,
+            polled: false,
+        };
+        let failed =
+            async { Err::<u8, _>(OriginError::new(Service::Catalog, Failure::Unreachable)) };
+        let joined = block_on(async { try_join!(optional(ok_step(slow)), required(failed)) });
+        assert_eq!(joined.unwrap_err().status(), 503);
+        assert_eq!(log.into_inner(), vec!["start slow"]);
+    }
+
+    #[test]
+    fn optional_failures_degrade() {
         let mut parts = Parts::default();
         let reviews: Result<u8, OriginError> =
             Err(OriginError::new(Service::Reviews, Failure::Timeout));
         assert_eq!(parts.optional("reviews", reviews), None);
         assert_eq!(parts.optional("related", Ok::<_, OriginError>(3)), Some(3));
-        let catalog: Result<u8, OriginError> =
-            Err(OriginError::new(Service::Catalog, Failure::Unreachable));
-        assert_eq!(parts.required(catalog).unwrap_err().status(), 503);
         assert_eq!(parts.into_degraded(), vec!["reviews"]);
     }
 
     #[test]
     fn nothing_missing_means_not_degraded() {
         let mut parts = Parts::default();
-        assert_eq!(parts.required(Ok::<_, OriginError>(1)).unwrap(), 1);
+        assert_eq!(parts.optional("reviews", Ok::<_, OriginError>(1)), Some(1));
         assert!(parts.into_degraded().is_empty());
     }
 }

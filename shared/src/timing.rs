@@ -23,6 +23,8 @@ pub enum Outcome {
     Hedged,
     /// Not sent: the invocation's subrequest budget was spent.
     Skipped,
+    /// Abandoned because a required part of the same page had already failed.
+    Cancelled,
 }
 
 impl Outcome {
@@ -36,6 +38,7 @@ impl Outcome {
             Self::Retried => "retried",
             Self::Hedged => "hedged",
             Self::Skipped => "skipped",
+            Self::Cancelled => "cancelled",
         }
     }
 }

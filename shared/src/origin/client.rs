@@ -103,6 +103,23 @@ enum Route {
 
 type Exchange = Result<(u16, Vec<u8>), Failure>;
 
+/// Records a logical call in `Server-Timing` when it ends, including when the fan-out drops it
+/// unfinished (then as cancelled).
+struct CallRecord<'a> {
+    timings: &'a Timings,
+    name: &'static str,
+    started_ms: u64,
+    outcome: Option<Outcome>,
+}
+
+impl Drop for CallRecord<'_> {
+    fn drop(&mut self) {
+        let elapsed = now_ms().saturating_sub(self.started_ms);
+        let outcome = self.outcome.unwrap_or(Outcome::Cancelled);
+        self.timings.record(self.name, elapsed as f64, outcome);
+    }
+}
+
 /// Aborts its fetch when dropped: after a lost race, a timeout, or (harmlessly) completion.
 struct AbortOnDrop(Option<AbortController>);
 
@@ -161,19 +178,22 @@ impl OriginClient {
         service: Service,
         path_and_query: &str,
     ) -> Result<T, OriginError> {
-        let started = now_ms();
+        let mut record = CallRecord {
+            timings: &self.timings,
+            name: service.name(),
+            started_ms: now_ms(),
+            outcome: None,
+        };
         let (exchange, route) = self.call(service, path_and_query).await;
         let result = exchange
             .map_err(|failure| OriginError::new(service, failure))
             .and_then(|(status, body)| decode(service, status, &body));
-        let outcome = match (&result, route) {
+        record.outcome = Some(match (&result, route) {
             (Ok(_), Route::Direct) => Outcome::Ok,
             (Ok(_), Route::Retried) => Outcome::Retried,
             (Ok(_), Route::Hedged) => Outcome::Hedged,
             (Err(error), _) => error.failure.outcome(),
-        };
-        let elapsed = now_ms().saturating_sub(started);
-        self.timings.record(service.name(), elapsed as f64, outcome);
+        });
         result
     }
 

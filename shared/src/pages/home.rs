@@ -2,7 +2,7 @@
 //! recommendations are optional, so a failing recommender costs the page one shelf.
 
 use crate::error::BffError;
-use crate::fanout::{Parts, join};
+use crate::fanout::{Parts, optional, required, try_join};
 use crate::origin::OriginClient;
 use crate::origins::catalog::{Category, ProductSummary};
 use crate::origins::recommendations::Recommendations;
@@ -21,16 +21,16 @@ pub struct HomeSources {
 
 impl HomeSources {
     pub async fn gather(origins: &OriginClient, profile: &Profile) -> Result<Self, BffError> {
-        let (featured, categories, recommendations) = join!(
-            origins.catalog().featured(profile.home_featured),
-            origins.catalog().categories(),
-            origins
-                .recommendations()
-                .popular(profile.home_recommendations),
-        );
+        let (featured, mut categories, recommendations) = try_join!(
+            required(origins.catalog().featured(profile.home_featured)),
+            required(origins.catalog().categories()),
+            optional(
+                origins
+                    .recommendations()
+                    .popular(profile.home_recommendations)
+            ),
+        )?;
         let mut parts = Parts::default();
-        let featured = parts.required(featured)?;
-        let mut categories = parts.required(categories)?;
         if let Some(limit) = profile.home_categories {
             categories.truncate(limit);
         }

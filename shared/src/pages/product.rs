@@ -2,8 +2,8 @@
 //! optional, so a slow reviews service costs the page its reviews, not the page.
 
 use crate::error::BffError;
-use crate::fanout::{Parts, join};
-use crate::origin::OriginClient;
+use crate::fanout::{Parts, optional, required, try_join};
+use crate::origin::{OriginClient, OriginError};
 use crate::origins::catalog::{Product, ProductId};
 use crate::origins::inventory::Stock;
 use crate::origins::pricing::Price;
@@ -34,28 +34,30 @@ impl ProductSources {
         id: ProductId,
         profile: &Profile,
     ) -> Result<Self, BffError> {
-        let (product, price, stock, reviews, related) = join!(
-            origins.catalog().product(id),
-            origins.pricing().price(id),
-            origins.inventory().stock(id),
-            origins
-                .reviews()
-                .page(id, 0, profile.reviews_on_product_page),
-            origins
-                .recommendations()
-                .related(id, profile.related_products),
-        );
-        let mut parts = Parts::default();
-        // The catalog decides whether the product exists; its 404 is the client's 404.
-        let product = parts.required(product.map_err(|error| {
+        // An origin that does not know the product means the product does not exist.
+        let or_not_found = |error: OriginError| {
             if error.is_not_found() {
                 id.not_found()
             } else {
                 BffError::from(error)
             }
-        }))?;
-        let price = parts.required(price)?;
-        let stock = parts.required(stock)?;
+        };
+        let (product, price, stock, reviews, related) = try_join!(
+            required(async { origins.catalog().product(id).await.map_err(or_not_found) }),
+            required(async { origins.pricing().price(id).await.map_err(or_not_found) }),
+            required(async { origins.inventory().stock(id).await.map_err(or_not_found) }),
+            optional(
+                origins
+                    .reviews()
+                    .page(id, 0, profile.reviews_on_product_page)
+            ),
+            optional(
+                origins
+                    .recommendations()
+                    .related(id, profile.related_products)
+            ),
+        )?;
+        let mut parts = Parts::default();
         let reviews = parts.optional(REVIEWS, reviews);
         let related = parts.optional(RELATED, related);
         Ok(Self {
