@@ -1,13 +1,13 @@
 // GET /api/home on both Workers: featured products, categories, recommendations.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { MockControl } from "./support/mock-origins.js";
-import { startWorker } from "./support/workers.js";
+import { NO_CACHE, startWorker } from "./support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 const workers = {};
 beforeAll(async () => {
-  workers.web = await startWorker("web", mocks.url);
-  workers.mobile = await startWorker("mobile", mocks.url);
+  workers.web = await startWorker("web", mocks.url, { vars: NO_CACHE });
+  workers.mobile = await startWorker("mobile", mocks.url, { vars: NO_CACHE });
 });
 afterAll(() => Promise.all(Object.values(workers).map((w) => w.dispose())));
 beforeEach(() => mocks.reset());

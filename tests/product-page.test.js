@@ -1,7 +1,7 @@
 // GET /api/products/{id} on both Workers, against the real mock origins.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { MockControl } from "./support/mock-origins.js";
-import { startWorker, walkJson } from "./support/workers.js";
+import { NO_CACHE, startWorker, walkJson } from "./support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 const PAGE_ORIGINS = ["catalog", "pricing", "inventory", "reviews", "recommendations"];
@@ -9,8 +9,8 @@ const AVAILABILITY = ["in_stock", "low_stock", "out_of_stock", "backorder"];
 
 const workers = {};
 beforeAll(async () => {
-  workers.web = await startWorker("web", mocks.url);
-  workers.mobile = await startWorker("mobile", mocks.url);
+  workers.web = await startWorker("web", mocks.url, { vars: NO_CACHE });
+  workers.mobile = await startWorker("mobile", mocks.url, { vars: NO_CACHE });
 });
 afterAll(async () => {
   await Promise.all(Object.values(workers).map((w) => w.dispose()));

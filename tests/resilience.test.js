@@ -2,7 +2,7 @@
 // the fault matrix, then retries, the retry budget, hedging, and the per-invocation limits.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { MockControl } from "./support/mock-origins.js";
-import { startWorker } from "./support/workers.js";
+import { NO_CACHE, startWorker } from "./support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 
@@ -13,6 +13,7 @@ const SLACK_MS = 1500;
 
 /** Settings for the matrix: short timeouts, deterministic retries, no hedging. */
 const MATRIX_VARS = {
+  ...NO_CACHE,
   ORIGIN_TIMEOUT_MS: String(TIMEOUT_MS),
   ORIGIN_REVIEWS_TIMEOUT_MS: null,
   ORIGIN_RECOMMENDATIONS_TIMEOUT_MS: null,

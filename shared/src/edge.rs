@@ -1,22 +1,33 @@
 //! The life of one request in a BFF Worker: what every handler gets (a request id, an origin
-//! client that times its calls) and how every answer leaves (JSON, `x-request-id`,
-//! `Server-Timing`, one log line), so that no handler can forget any of it.
+//! client that times its calls, the cache) and how every answer leaves (JSON, `x-request-id`,
+//! `Server-Timing`, `ETag` and 304, `x-bff-cache`, one log line), so that no handler can forget
+//! any of it.
 
+use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
 use serde::Serialize;
-use worker::{Date, Env, Headers, Request, Response, console_error, console_log};
+use serde::de::DeserializeOwned;
+use worker::{Context, Date, Env, Headers, KvStore, Request, Response, console_error, console_log};
 
-use crate::error::BffError;
+use crate::cache::{self, CacheConfig, CacheStatus, Windows};
+use crate::error::{BffError, ErrorKind};
 use crate::origin::{OriginClient, OriginConfig, Service};
 use crate::request_id::{self, RequestId};
 use crate::routing::{Found, Routes};
 use crate::timing::{self, Timings};
 
-/// What a Worker declares about itself: the origins it calls and its route table.
+/// The KV namespace binding every Worker caches in.
+pub const CACHE_BINDING: &str = "BFF_CACHE";
+
+/// What a Worker declares about itself.
 pub struct App<R: 'static> {
+    /// The origins it calls; their settings are read from its vars.
     pub origins: &'static [Service],
     pub routes: &'static [(&'static str, &'static str, R)],
+    /// Default cache windows per cached route, overridable from its vars.
+    pub cache: &'static [(&'static str, Windows)],
 }
 
 /// Serves one request of a Worker: routes it, lets `handle` answer the matched route, and
@@ -24,10 +35,11 @@ pub struct App<R: 'static> {
 pub async fn serve<R: Copy>(
     request: Request,
     env: &Env,
+    ctx: Context,
     app: &App<R>,
     handle: impl AsyncFn(&Scope, Found<R>) -> Result<Reply, BffError>,
 ) -> worker::Result<Response> {
-    let scope = Scope::begin(&request, env, app.origins);
+    let scope = Scope::begin(request, env, ctx, app);
     let outcome = match Routes::new(app.routes) {
         Ok(routes) => match routes.find(scope.method(), scope.path()) {
             Ok(found) => handle(&scope, found).await,
@@ -46,13 +58,40 @@ pub async fn serve<R: Copy>(
 pub struct Reply {
     status: u16,
     body: Vec<u8>,
+    etag: Option<String>,
+    cache: Option<CacheStatus>,
+    vary: Option<&'static str>,
 }
 
 impl Reply {
+    /// A JSON answer that is not cached (and carries no validator).
     pub fn json<T: Serialize>(value: &T) -> Result<Self, BffError> {
         serde_json::to_vec(value)
-            .map(|body| Self { status: 200, body })
+            .map(|body| Self {
+                status: 200,
+                body,
+                etag: None,
+                cache: None,
+                vary: None,
+            })
             .map_err(|_| BffError::internal("response_encoding_failed"))
+    }
+
+    /// A cacheable answer: it carries its `ETag` and how the cache answered.
+    pub fn cacheable(body: Vec<u8>, etag: String, cache: CacheStatus) -> Self {
+        Self {
+            status: 200,
+            body,
+            etag: Some(etag),
+            cache: Some(cache),
+            vary: None,
+        }
+    }
+
+    /// Names a request header the body depends on (`Vary`), e.g. `save-data`.
+    pub fn varying_on(mut self, header: &'static str) -> Self {
+        self.vary = Some(header);
+        self
     }
 }
 
@@ -62,30 +101,42 @@ pub struct Scope {
     timings: Timings,
     method: String,
     path: String,
+    headers: Headers,
+    /// Taken out when a handler reads the body.
+    request: RefCell<Option<Request>>,
+    env: Env,
     started_ms: u64,
     origins: Result<OriginClient, BffError>,
+    cache_config: Result<CacheConfig, BffError>,
+    kv: Option<KvStore>,
+    ctx: Context,
 }
 
 impl Scope {
-    /// Starts a request: settles its id and reads the origin settings of `services`.
-    pub fn begin(request: &Request, env: &Env, services: &[Service]) -> Self {
+    /// Starts a request: settles its id and reads the Worker's settings, reporting every
+    /// configuration problem at once.
+    pub fn begin<R>(request: Request, env: &Env, ctx: Context, app: &App<R>) -> Self {
         let started_ms = Date::now().as_millis();
-        let incoming_id = request.headers().get(request_id::HEADER).ok().flatten();
+        let headers = request.headers().clone();
+        let incoming_id = headers.get(request_id::HEADER).ok().flatten();
         let request_id = RequestId::from_header(incoming_id.as_deref());
         let timings = Timings::default();
-        let origins = OriginConfig::from_vars(services, |name| {
-            env.var(name).ok().map(|value| value.to_string())
-        })
-        .map(|config| {
-            OriginClient::new(
-                Rc::new(config),
-                request_id.clone(),
-                timings.clone(),
-                started_ms,
-            )
-        })
-        .map_err(|errors| {
-            console_error!("{errors}");
+        let var = |name: &str| env.var(name).ok().map(|value| value.to_string());
+        let origins = OriginConfig::from_vars(app.origins, var)
+            .map(|config| {
+                OriginClient::new(
+                    Rc::new(config),
+                    request_id.clone(),
+                    timings.clone(),
+                    started_ms,
+                )
+            })
+            .map_err(|errors| {
+                console_error!("{errors}");
+                BffError::internal("misconfigured")
+            });
+        let cache_config = CacheConfig::from_vars(app.cache, var).map_err(|errors| {
+            console_error!("invalid cache configuration: {}", errors.0.join("; "));
             BffError::internal("misconfigured")
         });
         Self {
@@ -93,8 +144,14 @@ impl Scope {
             timings,
             method: request.method().to_string(),
             path: request.path(),
+            headers,
+            request: RefCell::new(Some(request)),
+            env: env.clone(),
             started_ms,
             origins,
+            cache_config,
+            kv: env.kv(CACHE_BINDING).ok(),
+            ctx,
         }
     }
 
@@ -110,34 +167,158 @@ impl Scope {
         &self.path
     }
 
+    /// A request header, if present and readable.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
+    }
+
+    /// A secret (or, in local development, a var) of the Worker, if set and not empty.
+    pub fn secret(&self, name: &str) -> Option<String> {
+        let value = match self.env.secret(name) {
+            Ok(secret) => secret.to_string(),
+            Err(_) => self.env.var(name).ok()?.to_string(),
+        };
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// Reads the request body as JSON of type `T`: 415 unless it is declared JSON, 413 over
+    /// `limit` bytes, 400 if it is not JSON, 422 if it is JSON of the wrong shape.
+    pub async fn json_body<T: DeserializeOwned>(&self, limit: usize) -> Result<T, BffError> {
+        let content_type = self.header("content-type").unwrap_or_default();
+        let media_type = content_type.split(';').next().unwrap_or("").trim();
+        if !media_type.eq_ignore_ascii_case("application/json") {
+            return Err(BffError::new(
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_media_type",
+                "Send the body as application/json.",
+            ));
+        }
+        let too_large = || {
+            BffError::new(
+                ErrorKind::PayloadTooLarge,
+                "payload_too_large",
+                format!("The body may be at most {limit} bytes."),
+            )
+        };
+        let declared = self
+            .header("content-length")
+            .and_then(|length| length.trim().parse::<usize>().ok());
+        if declared.is_some_and(|length| length > limit) {
+            return Err(too_large());
+        }
+        let taken = self.request.borrow_mut().take();
+        let mut request = taken.ok_or_else(|| BffError::internal("body_already_read"))?;
+        let body = request
+            .bytes()
+            .await
+            .map_err(|_| BffError::bad_request("unreadable_body", "The body could not be read."))?;
+        if body.len() > limit {
+            return Err(too_large());
+        }
+        serde_json::from_slice(&body).map_err(|error| {
+            if error.is_data() {
+                BffError::new(
+                    ErrorKind::Unprocessable,
+                    "invalid_fields",
+                    "The body's fields are missing or of the wrong type.",
+                )
+            } else {
+                BffError::bad_request("malformed_json", "The body is not valid JSON.")
+            }
+        })
+    }
+
+    /// Whether the client asked to save data (`Save-Data: on`).
+    pub fn save_data(&self) -> bool {
+        self.header("save-data")
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("on"))
+    }
+
     /// The origin client, or the configuration error that prevents one.
     pub fn origins(&self) -> Result<&OriginClient, BffError> {
         self.origins.as_ref().map_err(Clone::clone)
     }
 
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
+    pub fn cache_config(&self) -> Result<&CacheConfig, BffError> {
+        self.cache_config.as_ref().map_err(Clone::clone)
+    }
+
+    /// The Worker's KV namespace, if bound.
+    pub fn kv(&self) -> Option<&KvStore> {
+        self.kv.as_ref()
+    }
+
+    /// Time left before the request's deadline.
+    pub fn remaining(&self) -> std::time::Duration {
+        match &self.origins {
+            Ok(origins) => origins.remaining(),
+            Err(_) => std::time::Duration::ZERO,
+        }
+    }
+
+    /// Runs `work` after the response is sent, keeping the invocation alive until it is done.
+    pub fn wait_until(&self, work: impl Future<Output = ()> + 'static) {
+        self.ctx.wait_until(work);
+    }
+
+    /// Answers from the cache or the origins; see [`cache::read_through`].
+    pub async fn cached<F, Fut>(&self, key: cache::CacheKey, produce: F) -> Result<Reply, BffError>
+    where
+        F: FnOnce(OriginClient) -> Fut + 'static,
+        Fut: Future<Output = Result<cache::Shaped, BffError>> + 'static,
+    {
+        cache::read_through(self, key, produce).await
+    }
+
     /// Turns the handler's outcome into the response, with the headers every response carries.
     pub fn finish(self, outcome: Result<Reply, BffError>) -> worker::Result<Response> {
         let elapsed_ms = Date::now().as_millis().saturating_sub(self.started_ms);
-        let (status, body, error_code) = match outcome {
-            Ok(reply) => (reply.status, reply.body, None),
-            Err(error) => {
-                let body = serde_json::to_vec(&error.body(self.request_id.as_str()))
-                    .unwrap_or_else(|_| b"{\"error\":{\"code\":\"internal\"}}".to_vec());
-                (error.status(), body, Some(error.code()))
-            }
-        };
-        self.log(status, elapsed_ms, error_code);
-
         let headers = Headers::new();
         headers.set("content-type", "application/json; charset=utf-8")?;
         headers.set("x-content-type-options", "nosniff")?;
         headers.set(request_id::HEADER, self.request_id.as_str())?;
+        let (mut status, mut body, error_code, cache_status) = match outcome {
+            Ok(reply) => {
+                if let Some(etag) = &reply.etag {
+                    headers.set("etag", etag)?;
+                    // Revalidate every time: with the ETag that costs a 304, not a body.
+                    headers.set("cache-control", "no-cache")?;
+                }
+                if let Some(cache) = reply.cache {
+                    headers.set(cache::HEADER, cache.as_str())?;
+                }
+                if let Some(vary) = reply.vary {
+                    headers.set("vary", vary)?;
+                }
+                (reply.status, reply.body, None, reply.cache)
+            }
+            Err(error) => {
+                headers.set("cache-control", "no-store")?;
+                let body = serde_json::to_vec(&error.body(self.request_id.as_str()))
+                    .unwrap_or_else(|_| b"{\"error\":{\"code\":\"internal\"}}".to_vec());
+                (error.status(), body, Some(error.code()), None)
+            }
+        };
+        let not_modified = status == 200
+            && headers.get("etag").ok().flatten().is_some_and(|etag| {
+                self.header("if-none-match")
+                    .is_some_and(|wanted| cache::if_none_match(&wanted, &etag))
+            });
+        if not_modified {
+            status = 304;
+            body = Vec::new();
+        }
         if !self.timings.is_empty() {
             headers.set(
                 timing::HEADER,
                 &self.timings.header_value(elapsed_ms as f64),
             )?;
         }
+        self.log(status, elapsed_ms, error_code, cache_status);
         Ok(Response::from_bytes(body)?
             .with_status(status)
             .with_headers(headers))
@@ -145,14 +326,14 @@ impl Scope {
 
     /// One structured line per request. Paths and origin outcomes only: no query string, no
     /// headers, no bodies, so nothing personal reaches the logs.
-    fn log(&self, status: u16, duration_ms: u64, error: Option<&str>) {
+    fn log(&self, status: u16, duration_ms: u64, error: Option<&str>, cache: Option<CacheStatus>) {
         let origins: Vec<OriginLog<'_>> = self
             .timings
             .entries()
             .into_iter()
             .map(|entry| OriginLog {
                 name: entry.name,
-                outcome: entry.outcome.as_str(),
+                outcome: entry.desc,
                 duration_ms: entry.duration_ms,
             })
             .collect();
@@ -162,6 +343,7 @@ impl Scope {
             path: &self.path,
             status,
             duration_ms,
+            cache: cache.map(CacheStatus::as_str),
             error,
             origins,
         };
@@ -178,6 +360,8 @@ struct RequestLog<'a> {
     path: &'a str,
     status: u16,
     duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cache: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
     origins: Vec<OriginLog<'a>>,

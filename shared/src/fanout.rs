@@ -27,6 +27,19 @@ pub async fn optional<T, E>(
     Ok(call.await)
 }
 
+/// An optional part that a frontend's profile may not want at all: then it is not called and
+/// the page is not degraded for its absence.
+pub async fn optional_if<T, E>(
+    wanted: bool,
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<Result<Option<T>, E>, BffError> {
+    if wanted {
+        Ok(call.await.map(Some))
+    } else {
+        Ok(Ok(None))
+    }
+}
+
 /// Settles the optional parts of one fan-out.
 #[derive(Debug, Default)]
 pub struct Parts {

@@ -8,9 +8,12 @@
 //! - [`fanout`]: concurrent origin calls as required and optional parts;
 //! - [`pages`]: which parts make up each page;
 //! - [`shaping`]: per-frontend profiles and the display conventions they share;
+//! - [`cache`]: the read-through cache on Workers KV, with stale-while-revalidate and
+//!   stale-if-error, coalesced per isolate;
 //! - [`error`]: the one error type and its one mapping to HTTP;
 //! - [`routing`], [`edge`]: from request to response, with request ids and `Server-Timing`.
 
+pub mod cache;
 pub mod edge;
 pub mod error;
 pub mod fanout;

@@ -47,7 +47,8 @@ impl Outcome {
 pub struct Entry {
     pub name: &'static str,
     pub duration_ms: f64,
-    pub outcome: Outcome,
+    /// An [`Outcome`] for origin calls; the cache's own words (`hit`, `stale-if-error`, …) for it.
+    pub desc: &'static str,
 }
 
 /// Collects entries from the concurrent steps of one request.
@@ -56,10 +57,14 @@ pub struct Timings(Rc<RefCell<Vec<Entry>>>);
 
 impl Timings {
     pub fn record(&self, name: &'static str, duration_ms: f64, outcome: Outcome) {
+        self.record_desc(name, duration_ms, outcome.as_str());
+    }
+
+    pub fn record_desc(&self, name: &'static str, duration_ms: f64, desc: &'static str) {
         self.0.borrow_mut().push(Entry {
             name,
             duration_ms,
-            outcome,
+            desc,
         });
     }
 
@@ -78,9 +83,7 @@ impl Timings {
             let _ = write!(
                 value,
                 "{};dur={:.1};desc=\"{}\", ",
-                entry.name,
-                entry.duration_ms,
-                entry.outcome.as_str()
+                entry.name, entry.duration_ms, entry.desc
             );
         }
         let _ = write!(value, "total;dur={total_ms:.1}");

@@ -43,9 +43,25 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
       }
       return { status: response.status, headers: response.headers, text, json, bytes: Buffer.byteLength(text) };
     },
+    /** The Worker's KV cache namespace (in memory, per Worker). */
+    async cacheKeys() {
+      const kv = await mf.getKVNamespace("BFF_CACHE");
+      return (await kv.list()).keys.map((key) => key.name);
+    },
+    async cacheEntry(name) {
+      const kv = await mf.getKVNamespace("BFF_CACHE");
+      return kv.getWithMetadata(name, "text");
+    },
     dispose: () => mf.dispose(),
   };
 }
+
+/** Vars that turn the cache off (all windows zero), for tests that count origin calls. */
+export const NO_CACHE = Object.fromEntries(
+  ["PRODUCT", "HOME"].flatMap((route) =>
+    ["FRESH_MS", "GRACE_MS", "MAX_STALE_MS"].map((window) => [`CACHE_${route}_${window}`, "0"]),
+  ),
+);
 
 /** Every key and every string value in a JSON document, with its path. */
 export function* walkJson(value, path = "$") {

@@ -172,6 +172,11 @@ impl OriginClient {
         }
     }
 
+    /// Time left before the request's deadline.
+    pub fn remaining(&self) -> Duration {
+        self.invocation.remaining()
+    }
+
     /// `GET {service base}{path_and_query}`, decoded from JSON into `T`.
     pub async fn get_json<T: DeserializeOwned>(
         &self,

@@ -2,7 +2,7 @@
 //! recommendations are optional, so a failing recommender costs the page one shelf.
 
 use crate::error::BffError;
-use crate::fanout::{Parts, optional, required, try_join};
+use crate::fanout::{Parts, optional_if, required, try_join};
 use crate::origin::OriginClient;
 use crate::origins::catalog::{Category, ProductSummary};
 use crate::origins::recommendations::Recommendations;
@@ -24,7 +24,8 @@ impl HomeSources {
         let (featured, mut categories, recommendations) = try_join!(
             required(origins.catalog().featured(profile.home_featured)),
             required(origins.catalog().categories()),
-            optional(
+            optional_if(
+                profile.home_recommendations > 0,
                 origins
                     .recommendations()
                     .popular(profile.home_recommendations)
@@ -34,7 +35,7 @@ impl HomeSources {
         if let Some(limit) = profile.home_categories {
             categories.truncate(limit);
         }
-        let recommendations = parts.optional(RECOMMENDATIONS, recommendations);
+        let recommendations = parts.optional(RECOMMENDATIONS, recommendations).flatten();
         Ok(Self {
             featured,
             categories,

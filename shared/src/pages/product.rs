@@ -2,7 +2,7 @@
 //! optional, so a slow reviews service costs the page its reviews, not the page.
 
 use crate::error::BffError;
-use crate::fanout::{Parts, optional, required, try_join};
+use crate::fanout::{Parts, optional_if, required, try_join};
 use crate::origin::{OriginClient, OriginError};
 use crate::origins::catalog::{Product, ProductId};
 use crate::origins::inventory::Stock;
@@ -46,20 +46,22 @@ impl ProductSources {
             required(async { origins.catalog().product(id).await.map_err(or_not_found) }),
             required(async { origins.pricing().price(id).await.map_err(or_not_found) }),
             required(async { origins.inventory().stock(id).await.map_err(or_not_found) }),
-            optional(
+            optional_if(
+                profile.reviews_on_product_page > 0,
                 origins
                     .reviews()
                     .page(id, 0, profile.reviews_on_product_page)
             ),
-            optional(
+            optional_if(
+                profile.related_products > 0,
                 origins
                     .recommendations()
                     .related(id, profile.related_products)
             ),
         )?;
         let mut parts = Parts::default();
-        let reviews = parts.optional(REVIEWS, reviews);
-        let related = parts.optional(RELATED, related);
+        let reviews = parts.optional(REVIEWS, reviews).flatten();
+        let related = parts.optional(RELATED, related).flatten();
         Ok(Self {
             product,
             price,

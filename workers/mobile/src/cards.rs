@@ -3,9 +3,8 @@
 
 use bff_shared::origins::catalog::ProductSummary;
 use bff_shared::origins::recommendations::Recommendation;
+use bff_shared::shaping::Profile;
 use serde::Serialize;
-
-use crate::profile::PROFILE;
 
 #[derive(Serialize)]
 pub struct ProductCard {
@@ -17,27 +16,25 @@ pub struct ProductCard {
     image: Option<String>,
 }
 
-impl From<&Recommendation> for ProductCard {
-    fn from(item: &Recommendation) -> Self {
+impl ProductCard {
+    pub fn recommended(item: &Recommendation, profile: &Profile) -> Self {
         Self {
             id: item.product_id,
             name: item.name.clone(),
             price: Some(item.price().formatted),
             image: item
-                .image(PROFILE.card_image)
+                .image(profile.card_image)
                 .map(|image| image.url.clone()),
         }
     }
-}
 
-impl From<&ProductSummary> for ProductCard {
-    fn from(product: &ProductSummary) -> Self {
+    pub fn listed(product: &ProductSummary, profile: &Profile) -> Self {
         Self {
             id: product.id,
             name: product.name.clone(),
             price: None,
             image: product
-                .image(PROFILE.card_image)
+                .image(profile.card_image)
                 .map(|image| image.url.clone()),
         }
     }

@@ -1,16 +1,26 @@
 //! `GET /api/home` for the app's home screen: a few featured products, the top categories as
 //! chips, and a short shelf of recommendations.
 
+use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::pages::home::HomeSources;
+use bff_shared::shaping::Profile;
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
 use crate::cards::ProductCard;
-use crate::profile::PROFILE;
+use crate::profile;
 
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
-    let sources = HomeSources::gather(scope.origins()?, &PROFILE).await?;
-    Reply::json(&HomeScreen::from(sources))
+    let (profile, variant) = profile::for_request(scope.save_data());
+    let key = CacheKey::new(profile.frontend, "home").variant(variant);
+    let reply = scope
+        .cached(key, move |origins| async move {
+            let sources = HomeSources::gather(&origins, profile).await?;
+            let degraded = !sources.degraded.is_empty();
+            Shaped::json(&HomeScreen::shape(sources, profile), degraded)
+        })
+        .await?;
+    Ok(reply.varying_on("save-data"))
 }
 
 #[derive(Serialize)]
@@ -29,10 +39,14 @@ struct CategoryChip {
     name: String,
 }
 
-impl From<HomeSources> for HomeScreen {
-    fn from(sources: HomeSources) -> Self {
+impl HomeScreen {
+    fn shape(sources: HomeSources, profile: &Profile) -> Self {
         Self {
-            featured: sources.featured.iter().map(ProductCard::from).collect(),
+            featured: sources
+                .featured
+                .iter()
+                .map(|product| ProductCard::listed(product, profile))
+                .collect(),
             categories: sources
                 .categories
                 .into_iter()
@@ -41,9 +55,13 @@ impl From<HomeSources> for HomeScreen {
                     name: category.name,
                 })
                 .collect(),
-            recommendations: sources
-                .recommendations
-                .map(|shelf| shelf.items.iter().map(ProductCard::from).collect()),
+            recommendations: sources.recommendations.map(|shelf| {
+                shelf
+                    .items
+                    .iter()
+                    .map(|item| ProductCard::recommended(item, profile))
+                    .collect()
+            }),
             degraded: sources.degraded,
         }
     }

@@ -7,12 +7,14 @@ mod home;
 mod product_page;
 mod profile;
 
+use bff_shared::cache;
 use bff_shared::origin::Service;
 use bff_shared::{App, serve};
 use worker::{Context, Env, Request, Response, event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Route {
+    CachePurge,
     Home,
     ProductPage,
 }
@@ -28,14 +30,17 @@ const APP: App<Route> = App {
     routes: &[
         ("GET", "/api/home", Route::Home),
         ("GET", "/api/products/:id", Route::ProductPage),
+        ("POST", "/__admin/cache/purge", Route::CachePurge),
     ],
+    cache: profile::CACHE,
 };
 
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     console_error_panic_hook::set_once();
-    serve(request, &env, &APP, async |scope, found| {
+    serve(request, &env, ctx, &APP, async |scope, found| {
         match found.route {
+            Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Home => home::get(scope).await,
             Route::ProductPage => product_page::get(scope, found.param("id")).await,
         }

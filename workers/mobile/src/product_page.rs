@@ -1,20 +1,31 @@
 //! `GET /api/products/{id}` for the phone's product screen: only what the screen shows, with
 //! image URLs as plain strings and reviews cut to a preview.
 
+use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::ProductId;
 use bff_shared::origins::reviews::{Review, ReviewPage};
 use bff_shared::pages::product::ProductSources;
-use bff_shared::shaping::{Availability, Money};
+use bff_shared::shaping::{Availability, Money, Profile};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
 use crate::cards::ProductCard;
-use crate::profile::PROFILE;
+use crate::profile;
 
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
-    let sources = ProductSources::gather(scope.origins()?, id, &PROFILE).await?;
-    Reply::json(&ProductScreen::from(sources))
+    let (profile, variant) = profile::for_request(scope.save_data());
+    let key = CacheKey::new(profile.frontend, "product")
+        .param("id", id.get())
+        .variant(variant);
+    let reply = scope
+        .cached(key, move |origins| async move {
+            let sources = ProductSources::gather(&origins, id, profile).await?;
+            let degraded = !sources.degraded.is_empty();
+            Shaped::json(&ProductScreen::shape(sources, profile), degraded)
+        })
+        .await?;
+    Ok(reply.varying_on("save-data"))
 }
 
 #[derive(Serialize)]
@@ -53,8 +64,8 @@ struct ReviewPreview {
     author: String,
 }
 
-impl From<ProductSources> for ProductScreen {
-    fn from(sources: ProductSources) -> Self {
+impl ProductScreen {
+    fn shape(sources: ProductSources, profile: &Profile) -> Self {
         let ProductSources {
             product,
             price,
@@ -66,13 +77,13 @@ impl From<ProductSources> for ProductScreen {
         let images = product
             .images
             .iter()
-            .take(PROFILE.gallery_limit.unwrap_or(usize::MAX))
-            .filter_map(|image| image.variant(PROFILE.gallery_image))
+            .take(profile.gallery_limit.unwrap_or(usize::MAX))
+            .filter_map(|image| image.variant(profile.gallery_image))
             .map(|variant| variant.url.clone())
             .collect();
         let (rating, reviews) = match reviews {
             Some(page) => {
-                let (rating, previews) = review_previews(page);
+                let (rating, previews) = review_previews(page, profile);
                 (Some(rating), Some(previews))
             }
             None => (None, None),
@@ -83,10 +94,15 @@ impl From<ProductSources> for ProductScreen {
             was_price: price.was(),
             availability: stock.availability(),
             images,
-            description: PROFILE.description.apply(&product.description).into_owned(),
+            description: profile.description.apply(&product.description).into_owned(),
             rating,
             reviews,
-            related: related.map(|r| r.items.iter().map(ProductCard::from).collect()),
+            related: related.map(|r| {
+                r.items
+                    .iter()
+                    .map(|item| ProductCard::recommended(item, profile))
+                    .collect()
+            }),
             degraded,
             name: product.name,
             brand: product.brand,
@@ -94,18 +110,22 @@ impl From<ProductSources> for ProductScreen {
     }
 }
 
-fn review_previews(page: ReviewPage) -> (Rating, Vec<ReviewPreview>) {
+fn review_previews(page: ReviewPage, profile: &Profile) -> (Rating, Vec<ReviewPreview>) {
     let rating = Rating {
         average: (page.average_rating * 10.0).round() / 10.0,
         count: page.total,
     };
-    let previews = page.items.into_iter().map(review_preview).collect();
+    let previews = page
+        .items
+        .into_iter()
+        .map(|review| review_preview(review, profile))
+        .collect();
     (rating, previews)
 }
 
-fn review_preview(review: Review) -> ReviewPreview {
+fn review_preview(review: Review, profile: &Profile) -> ReviewPreview {
     ReviewPreview {
-        text: PROFILE.review_text.apply(&review.body).into_owned(),
+        text: profile.review_text.apply(&review.body).into_owned(),
         rating: review.rating,
         title: review.title,
         author: review.author_display_name,

@@ -1,6 +1,7 @@
 //! What the phone's product screen shows: small images, a short description, three short
 //! reviews, six related products, no specs table.
 
+use bff_shared::cache::Windows;
 use bff_shared::shaping::{ImageSize, Profile, TextLimit};
 
 pub const PROFILE: Profile = Profile {
@@ -17,3 +18,44 @@ pub const PROFILE: Profile = Profile {
     home_recommendations: 6,
     home_categories: Some(8),
 };
+
+/// With `Save-Data: on`: thumbnails, two of them, and the optional sections (reviews, related
+/// products, recommendations) left out, so their origins are not even called.
+pub const SAVE_DATA_PROFILE: Profile = Profile {
+    gallery_image: ImageSize::Thumb,
+    gallery_limit: Some(2),
+    reviews_on_product_page: 0,
+    related_products: 0,
+    home_featured: 4,
+    home_recommendations: 0,
+    ..PROFILE
+};
+
+/// The profile a request asks for.
+pub fn for_request(save_data: bool) -> (&'static Profile, &'static str) {
+    if save_data {
+        (&SAVE_DATA_PROFILE, "save-data")
+    } else {
+        (&PROFILE, "default")
+    }
+}
+
+/// Default cache windows per route, as the web's; see `wrangler/mobile.toml` to override.
+pub const CACHE: &[(&str, Windows)] = &[
+    (
+        "product",
+        Windows {
+            fresh_ms: 60_000,
+            grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+    (
+        "home",
+        Windows {
+            fresh_ms: 30_000,
+            grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+];

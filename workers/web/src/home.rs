@@ -1,6 +1,7 @@
 //! `GET /api/home` for the desktop home page: featured products, every category with its size,
 //! and a shelf of recommendations.
 
+use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::pages::home::HomeSources;
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
@@ -9,8 +10,14 @@ use crate::cards::ProductCard;
 use crate::profile::PROFILE;
 
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
-    let sources = HomeSources::gather(scope.origins()?, &PROFILE).await?;
-    Reply::json(&HomePage::from(sources))
+    let key = CacheKey::new(PROFILE.frontend, "home");
+    scope
+        .cached(key, |origins| async move {
+            let sources = HomeSources::gather(&origins, &PROFILE).await?;
+            let degraded = !sources.degraded.is_empty();
+            Shaped::json(&HomePage::from(sources), degraded)
+        })
+        .await
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::{Image, ProductId};
 use bff_shared::origins::reviews::{Review, ReviewPage};
 use bff_shared::pages::product::ProductSources;
@@ -16,8 +17,14 @@ use crate::profile::PROFILE;
 
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
-    let sources = ProductSources::gather(scope.origins()?, id, &PROFILE).await?;
-    Reply::json(&ProductPage::from(sources))
+    let key = CacheKey::new(PROFILE.frontend, "product").param("id", id.get());
+    scope
+        .cached(key, move |origins| async move {
+            let sources = ProductSources::gather(&origins, id, &PROFILE).await?;
+            let degraded = !sources.degraded.is_empty();
+            Shaped::json(&ProductPage::from(sources), degraded)
+        })
+        .await
 }
 
 #[derive(Serialize)]

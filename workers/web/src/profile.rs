@@ -1,5 +1,6 @@
 //! What the desktop web page shows: everything, at large sizes.
 
+use bff_shared::cache::Windows;
 use bff_shared::shaping::{ImageSize, Profile, TextLimit};
 
 pub const PROFILE: Profile = Profile {
@@ -16,3 +17,25 @@ pub const PROFILE: Profile = Profile {
     home_recommendations: 12,
     home_categories: None,
 };
+
+/// Default cache windows per route (overridable by `CACHE_<ROUTE>_*_MS` vars): product data
+/// changes slowly; the home page's merchandising a little faster. Both may be served stale for a
+/// day when the origins are down rather than fail.
+pub const CACHE: &[(&str, Windows)] = &[
+    (
+        "product",
+        Windows {
+            fresh_ms: 60_000,
+            grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+    (
+        "home",
+        Windows {
+            fresh_ms: 30_000,
+            grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+];
