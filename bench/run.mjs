@@ -4,11 +4,14 @@
 //   body each frontend receives, raw and gzip.
 // - Latency: sequential product-page requests per Worker; p50/p95 of the whole request and of the
 //   BFF's own overhead (total minus the slowest origin call, from Server-Timing).
+// - Cache: 1,000 product-page requests over 50 hot products on one Worker (10 in flight): origin
+//   requests per client request, hit ratio, p50/p95 of HIT and MISS; then, with every origin
+//   failing, whether the warmed pages are still served (stale-if-error).
 // - Bundle: the size of each built Worker (wasm + JS shim), raw and gzip.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
-import { startWorker } from "../tests/support/workers.js";
+import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 
 const FRONTENDS = ["web", "mobile"];
 const SAMPLE_IDS = [1, 2, 77, 1234, 4999];
@@ -30,9 +33,31 @@ const table = (rows) => {
 
 const mocksServer = await startMockOrigins();
 const mocks = new MockControl(mocksServer.url);
+// Payload and fan-out latency are measured without the cache; the cache has its own section.
 const workers = Object.fromEntries(
-  await Promise.all(FRONTENDS.map(async (f) => [f, await startWorker(f, mocksServer.url, { quiet: true })])),
+  await Promise.all(FRONTENDS.map(async (f) => [f, await startWorker(f, mocksServer.url, { quiet: true, vars: NO_CACHE })])),
 );
+const CACHE_REQUESTS = Number(process.env.BENCH_CACHE_REQUESTS ?? 1000);
+const HOT_PRODUCTS = 50;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+
+/** A fixed pseudo-random sequence (mulberry32), so every run asks for the same products in order. */
+function* hotProducts(count, seed = 42) {
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const random = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    yield 1 + Math.floor(random * HOT_PRODUCTS) * 97;
+  }
+}
+
+async function totalOriginRequests() {
+  const { services } = await mocks.stats();
+  return Object.values(services).reduce((sum, s) => sum + s.requests, 0);
+}
 
 try {
   console.log("\n## Product page payload (GET /api/products/{id})\n");
@@ -61,7 +86,7 @@ try {
   table(rows);
   console.log("(origin bytes: what the origins sent for the web page / for the mobile page)");
 
-  console.log(`\n## Product page latency (${LATENCY_REQUESTS} sequential requests per Worker, mock origins without injected latency)\n`);
+  console.log(`\n## Product page latency without the cache (${LATENCY_REQUESTS} sequential requests per Worker, mock origins without injected latency)\n`);
   await mocks.reset();
   const latencyRows = [["worker", "p50 total", "p95 total", "p50 BFF overhead", "p95 BFF overhead"]];
   for (const frontend of FRONTENDS) {
@@ -87,6 +112,76 @@ try {
   }
   table(latencyRows);
   console.log("(total: measured by the client through Miniflare; overhead: Server-Timing total minus the slowest origin call)");
+
+  console.log(`\n## KV cache: ${CACHE_REQUESTS} product-page requests over ${HOT_PRODUCTS} hot products, ${CONCURRENCY} in flight, empty cache at start\n`);
+  const cacheRows = [["worker", "origin req / client req", "hit ratio", "p50 HIT", "p95 HIT", "p50 MISS", "p95 MISS", "statuses"]];
+  for (const frontend of FRONTENDS) {
+    await mocks.reset();
+    const bff = await startWorker(frontend, mocksServer.url, { quiet: true });
+    try {
+      const ids = [...hotProducts(CACHE_REQUESTS)];
+      const latency = { HIT: [], MISS: [], STALE: [], BYPASS: [] };
+      const statuses = {};
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < ids.length) {
+            const id = ids[next++];
+            const started = performance.now();
+            const page = await bff.fetch(`/api/products/${id}`);
+            const elapsed = performance.now() - started;
+            statuses[page.status] = (statuses[page.status] ?? 0) + 1;
+            latency[page.headers.get("x-bff-cache")]?.push(elapsed);
+          }
+        }),
+      );
+      const origin = await totalOriginRequests();
+      const fmt = (values, p) => (values.length ? `${percentile(values, p).toFixed(1)} ms` : "-");
+      cacheRows.push([
+        frontend,
+        (origin / CACHE_REQUESTS).toFixed(3),
+        `${((100 * latency.HIT.length) / CACHE_REQUESTS).toFixed(1)}% (${latency.HIT.length} HIT, ${latency.MISS.length} MISS, ${latency.STALE.length} STALE)`,
+        fmt(latency.HIT, 50),
+        fmt(latency.HIT, 95),
+        fmt(latency.MISS, 50),
+        fmt(latency.MISS, 95),
+        JSON.stringify(statuses),
+      ]);
+    } finally {
+      await bff.dispose();
+    }
+  }
+  table(cacheRows);
+  console.log("(a MISS fans out to 5 origins; concurrent misses of one product share one fan-out)");
+
+  console.log(`\n## Stale-if-error: ${HOT_PRODUCTS} warmed product pages, then every origin resets connections\n`);
+  const staleRows = [["worker", "answers", "x-bff-cache"]];
+  for (const frontend of FRONTENDS) {
+    await mocks.reset();
+    // Fresh for 300 ms, no grace, a day of stale-if-error.
+    const vars = { CACHE_PRODUCT_FRESH_MS: "300", CACHE_PRODUCT_GRACE_MS: "0", CACHE_PRODUCT_MAX_STALE_MS: "86400000" };
+    const bff = await startWorker(frontend, mocksServer.url, { quiet: true, vars });
+    try {
+      const ids = Array.from({ length: HOT_PRODUCTS }, (_, i) => 1 + i * 97);
+      for (const id of ids) await bff.fetch(`/api/products/${id}`);
+      for (let i = 0; i < 100 && (await bff.cacheKeys()).length < ids.length; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 400));
+      await mocks.fault("*", { mode: "reset" });
+      const statuses = {};
+      const labels = {};
+      for (const id of ids) {
+        const page = await bff.fetch(`/api/products/${id}`);
+        statuses[page.status] = (statuses[page.status] ?? 0) + 1;
+        const label = page.headers.get("x-bff-cache");
+        labels[label] = (labels[label] ?? 0) + 1;
+      }
+      staleRows.push([frontend, JSON.stringify(statuses), JSON.stringify(labels)]);
+    } finally {
+      await bff.dispose();
+      await mocks.reset();
+    }
+  }
+  table(staleRows);
 
   console.log("\n## Worker bundles (build/index.js + build/index_bg.wasm)\n");
   const bundleRows = [["worker", "raw", "gzip"]];
