@@ -13,7 +13,10 @@ use worker::{Context, Date, Env, Headers, KvStore, Request, Response, console_er
 
 use crate::cache::{self, CacheConfig, CacheStatus, Windows};
 use crate::error::{BffError, ErrorKind};
+use crate::fields::FieldSet;
 use crate::origin::{OriginClient, OriginConfig, Service};
+use crate::pagination::CursorSigner;
+use crate::params::Query;
 use crate::request_id::{self, RequestId};
 use crate::routing::{Found, Routes};
 use crate::timing::{self, Timings};
@@ -88,6 +91,21 @@ impl Reply {
         }
     }
 
+    /// Keeps only the requested fields (sparse fieldsets); the `ETag` follows the new body.
+    pub fn select(self, fields: Option<&FieldSet>) -> Result<Self, BffError> {
+        let Some(fields) = fields else {
+            return Ok(self);
+        };
+        let failed = |_| BffError::internal("response_encoding_failed");
+        let full: serde_json::Value = serde_json::from_slice(&self.body).map_err(failed)?;
+        let body = serde_json::to_vec(&fields.apply(&full)).map_err(failed)?;
+        Ok(Self {
+            etag: self.etag.map(|_| cache::etag(&body)),
+            body,
+            ..self
+        })
+    }
+
     /// Names a request header the body depends on (`Vary`), e.g. `save-data`.
     pub fn varying_on(mut self, header: &'static str) -> Self {
         self.vary = Some(header);
@@ -102,6 +120,7 @@ pub struct Scope {
     method: String,
     path: String,
     headers: Headers,
+    query: Query,
     /// Taken out when a handler reads the body.
     request: RefCell<Option<Request>>,
     env: Env,
@@ -139,9 +158,19 @@ impl Scope {
             console_error!("invalid cache configuration: {}", errors.0.join("; "));
             BffError::internal("misconfigured")
         });
+        let query = request
+            .url()
+            .map(|url| {
+                Query::new(
+                    url.query_pairs()
+                        .map(|(key, value)| (key.into_owned(), value.into_owned())),
+                )
+            })
+            .unwrap_or_default();
         Self {
             request_id,
             timings,
+            query,
             method: request.method().to_string(),
             path: request.path(),
             headers,
@@ -172,6 +201,11 @@ impl Scope {
         self.headers.get(name).ok().flatten()
     }
 
+    /// The request's query parameters.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
     /// A secret (or, in local development, a var) of the Worker, if set and not empty.
     pub fn secret(&self, name: &str) -> Option<String> {
         let value = match self.env.secret(name) {
@@ -179,6 +213,17 @@ impl Scope {
             Err(_) => self.env.var(name).ok()?.to_string(),
         };
         (!value.is_empty()).then_some(value)
+    }
+
+    /// The signer of this Worker's pagination cursors, keyed by its `CURSOR_SECRET`.
+    pub fn cursor_signer(&self) -> Result<CursorSigner, BffError> {
+        match self.secret("CURSOR_SECRET") {
+            Some(secret) if secret.len() >= 16 => Ok(CursorSigner::new(&secret)),
+            _ => {
+                console_error!("CURSOR_SECRET must be set, at least 16 characters");
+                Err(BffError::internal("misconfigured"))
+            }
+        }
     }
 
     /// Reads the request body as JSON of type `T`: 415 unless it is declared JSON, 413 over

@@ -68,6 +68,11 @@ pub struct Profile {
     pub home_recommendations: u32,
     /// How many categories the home page lists; `None` lists all.
     pub home_categories: Option<usize>,
+    /// Products per listing page when the client does not say, and the most it may ask for.
+    pub listing_page_size: u32,
+    pub listing_max_page_size: u32,
+    /// Reviews per page of the reviews endpoint.
+    pub reviews_page_size: u32,
 }
 
 /// Cuts `text` to at most `max_chars` characters, at the last word boundary that fits, and marks

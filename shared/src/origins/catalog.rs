@@ -123,6 +123,34 @@ pub struct Category {
     pub product_count: u32,
 }
 
+/// One page of a catalog listing.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Listing {
+    pub items: Vec<ProductSummary>,
+    pub total: u32,
+}
+
+/// What a listing asks the catalog for, already validated and normalized.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ListingQuery {
+    pub category: Option<String>,
+    /// Free text; empty for none.
+    pub text: String,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl ListingQuery {
+    /// Identifies the result set regardless of the page: what a cursor is bound to.
+    pub fn result_set_key(&self) -> String {
+        format!(
+            "category={}&q={}",
+            self.category.as_deref().unwrap_or(""),
+            self.text
+        )
+    }
+}
+
 /// The `{"items": [...]}` envelope of the catalog's list endpoints.
 #[derive(Clone, Debug, Deserialize)]
 pub struct Items<T> {
@@ -156,6 +184,21 @@ impl Catalog<'_> {
         let path = format!("/featured?limit={limit}");
         let featured: Items<ProductSummary> = self.0.get_json(Service::Catalog, &path).await?;
         Ok(featured.items)
+    }
+
+    /// A page of products by category and/or text, in catalog order.
+    pub async fn list(self, query: &ListingQuery) -> Result<Listing, OriginError> {
+        let mut params = form_urlencoded::Serializer::new(String::new());
+        if let Some(category) = &query.category {
+            params.append_pair("category", category);
+        }
+        if !query.text.is_empty() {
+            params.append_pair("q", &query.text);
+        }
+        params.append_pair("offset", &query.offset.to_string());
+        params.append_pair("limit", &query.limit.to_string());
+        let path = format!("/products?{}", params.finish());
+        self.0.get_json(Service::Catalog, &path).await
     }
 
     pub async fn categories(self) -> Result<Vec<Category>, OriginError> {

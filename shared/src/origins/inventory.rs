@@ -2,12 +2,14 @@
 
 use serde::Deserialize;
 
-use super::catalog::ProductId;
+use super::catalog::{Items, ProductId};
+use super::join_ids;
 use crate::origin::{OriginClient, OriginError, Service};
 use crate::shaping::Availability;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Stock {
+    pub product_id: u32,
     warehouses: Vec<WarehouseStock>,
     low_stock_threshold: u64,
     backorderable: bool,
@@ -52,6 +54,13 @@ impl Inventory<'_> {
         self.0
             .get_json(Service::Inventory, &format!("/stock/{}", id.get()))
             .await
+    }
+
+    /// Stock of many products in one call.
+    pub async fn stocks(self, ids: &[u32]) -> Result<Vec<Stock>, OriginError> {
+        let path = format!("/stock?ids={}", join_ids(ids));
+        let batch: Items<Stock> = self.0.get_json(Service::Inventory, &path).await?;
+        Ok(batch.items)
     }
 }
 

@@ -9,3 +9,8 @@ pub mod inventory;
 pub mod pricing;
 pub mod recommendations;
 pub mod reviews;
+
+/// `1,2,3` for the origins' batch endpoints.
+fn join_ids(ids: &[u32]) -> String {
+    ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+}

@@ -2,12 +2,14 @@
 
 use serde::Deserialize;
 
-use super::catalog::ProductId;
+use super::catalog::{Items, ProductId};
+use super::join_ids;
 use crate::origin::{OriginClient, OriginError, Service};
 use crate::shaping::Money;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Price {
+    pub product_id: u32,
     pub currency: String,
     pub list_price_minor: u64,
     pub sale_price_minor: Option<u64>,
@@ -46,6 +48,13 @@ impl Pricing<'_> {
             .get_json(Service::Pricing, &format!("/prices/{}", id.get()))
             .await
     }
+
+    /// Prices of many products in one call (a listing never calls once per product).
+    pub async fn prices(self, ids: &[u32]) -> Result<Vec<Price>, OriginError> {
+        let path = format!("/prices?ids={}", join_ids(ids));
+        let batch: Items<Price> = self.0.get_json(Service::Pricing, &path).await?;
+        Ok(batch.items)
+    }
 }
 
 #[cfg(test)]
@@ -54,6 +63,7 @@ mod tests {
 
     fn price(list: u64, sale: Option<u64>) -> Price {
         Price {
+            product_id: 1,
             currency: "EUR".into(),
             list_price_minor: list,
             sale_price_minor: sale,

@@ -4,4 +4,5 @@
 //! own view model. A frontend's profile sets the sizes of what is fetched.
 
 pub mod home;
+pub mod listing;
 pub mod product;

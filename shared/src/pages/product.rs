@@ -72,3 +72,24 @@ impl ProductSources {
         })
     }
 }
+
+/// A page of a product's reviews (the reviews endpoint). The product's existence is the reviews
+/// origin's word: its 404 is the client's 404.
+pub async fn review_page(
+    origins: &OriginClient,
+    id: ProductId,
+    offset: u32,
+    limit: u32,
+) -> Result<ReviewPage, BffError> {
+    origins
+        .reviews()
+        .page(id, offset, limit)
+        .await
+        .map_err(|error| {
+            if error.is_not_found() {
+                id.not_found()
+            } else {
+                BffError::from(error)
+            }
+        })
+}

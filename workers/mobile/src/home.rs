@@ -8,9 +8,11 @@ use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
 use crate::cards::ProductCard;
+use crate::fields;
 use crate::profile;
 
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
+    let fields = fields::requested(scope, fields::HOME)?;
     let (profile, variant) = profile::for_request(scope.save_data());
     let key = CacheKey::new(profile.frontend, "home").variant(variant);
     let reply = scope
@@ -20,7 +22,7 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
             Shaped::json(&HomeScreen::shape(sources, profile), degraded)
         })
         .await?;
-    Ok(reply.varying_on("save-data"))
+    Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
 }
 
 #[derive(Serialize)]

@@ -3,17 +3,20 @@
 
 use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::ProductId;
-use bff_shared::origins::reviews::{Review, ReviewPage};
+use bff_shared::origins::reviews::ReviewPage;
 use bff_shared::pages::product::ProductSources;
 use bff_shared::shaping::{Availability, Money, Profile};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
 use crate::cards::ProductCard;
+use crate::fields;
 use crate::profile;
+use crate::reviews::{Rating, ReviewPreview};
 
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
+    let fields = fields::requested(scope, fields::PRODUCT)?;
     let (profile, variant) = profile::for_request(scope.save_data());
     let key = CacheKey::new(profile.frontend, "product")
         .param("id", id.get())
@@ -25,7 +28,7 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
             Shaped::json(&ProductScreen::shape(sources, profile), degraded)
         })
         .await?;
-    Ok(reply.varying_on("save-data"))
+    Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
 }
 
 #[derive(Serialize)]
@@ -48,20 +51,6 @@ struct ProductScreen {
     related: Option<Vec<ProductCard>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     degraded: Vec<&'static str>,
-}
-
-#[derive(Serialize)]
-struct Rating {
-    average: f64,
-    count: u32,
-}
-
-#[derive(Serialize)]
-struct ReviewPreview {
-    rating: u8,
-    title: String,
-    text: String,
-    author: String,
 }
 
 impl ProductScreen {
@@ -111,23 +100,11 @@ impl ProductScreen {
 }
 
 fn review_previews(page: ReviewPage, profile: &Profile) -> (Rating, Vec<ReviewPreview>) {
-    let rating = Rating {
-        average: (page.average_rating * 10.0).round() / 10.0,
-        count: page.total,
-    };
+    let rating = Rating::of(&page);
     let previews = page
         .items
         .into_iter()
-        .map(|review| review_preview(review, profile))
+        .map(|review| ReviewPreview::shape(review, profile))
         .collect();
     (rating, previews)
-}
-
-fn review_preview(review: Review, profile: &Profile) -> ReviewPreview {
-    ReviewPreview {
-        text: profile.review_text.apply(&review.body).into_owned(),
-        rating: review.rating,
-        title: review.title,
-        author: review.author_display_name,
-    }
 }

@@ -17,6 +17,9 @@ pub const PROFILE: Profile = Profile {
     home_featured: 6,
     home_recommendations: 6,
     home_categories: Some(8),
+    listing_page_size: 10,
+    listing_max_page_size: 20,
+    reviews_page_size: 10,
 };
 
 /// With `Save-Data: on`: thumbnails, two of them, and the optional sections (reviews, related
@@ -47,6 +50,22 @@ pub const CACHE: &[(&str, Windows)] = &[
         Windows {
             fresh_ms: 60_000,
             grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+    (
+        "listing",
+        Windows {
+            fresh_ms: 60_000,
+            grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+    (
+        "reviews",
+        Windows {
+            fresh_ms: 120_000,
+            grace_ms: 600_000,
             max_stale_ms: 86_400_000,
         },
     ),

@@ -18,14 +18,14 @@ pub struct ProductCard {
 }
 
 #[derive(Serialize)]
-struct CardImage {
+pub struct CardImage {
     url: String,
     width: u32,
     height: u32,
 }
 
 impl CardImage {
-    fn from_variant(image: &ImageVariant) -> Self {
+    pub fn from_variant(image: &ImageVariant) -> Self {
         Self {
             url: image.url.clone(),
             width: image.width,

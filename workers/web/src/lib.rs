@@ -4,8 +4,10 @@
 
 mod cards;
 mod home;
+mod listing;
 mod product_page;
 mod profile;
+mod reviews;
 
 use bff_shared::cache;
 use bff_shared::origin::Service;
@@ -16,7 +18,9 @@ use worker::{Context, Env, Request, Response, event};
 enum Route {
     CachePurge,
     Home,
+    Listing,
     ProductPage,
+    Reviews,
 }
 
 const APP: App<Route> = App {
@@ -29,7 +33,9 @@ const APP: App<Route> = App {
     ],
     routes: &[
         ("GET", "/api/home", Route::Home),
+        ("GET", "/api/products", Route::Listing),
         ("GET", "/api/products/:id", Route::ProductPage),
+        ("GET", "/api/products/:id/reviews", Route::Reviews),
         ("POST", "/__admin/cache/purge", Route::CachePurge),
     ],
     cache: profile::CACHE,
@@ -42,7 +48,9 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
         match found.route {
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Home => home::get(scope).await,
+            Route::Listing => listing::get(scope).await,
             Route::ProductPage => product_page::get(scope, found.param("id")).await,
+            Route::Reviews => reviews::get(scope, found.param("id")).await,
         }
     })
     .await

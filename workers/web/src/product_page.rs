@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::{Image, ProductId};
-use bff_shared::origins::reviews::{Review, ReviewPage};
+use bff_shared::origins::reviews::ReviewPage;
 use bff_shared::pages::product::ProductSources;
 use bff_shared::shaping::{Availability, ImageSize, Money};
 use bff_shared::{BffError, Reply, Scope};
@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::cards::ProductCard;
 use crate::profile::PROFILE;
+use crate::reviews::ReviewItem;
 
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
@@ -98,19 +99,6 @@ struct Reviews {
     has_more: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReviewItem {
-    id: String,
-    rating: u8,
-    title: String,
-    body: String,
-    author: String,
-    date: String,
-    verified_purchase: bool,
-    helpful_votes: u32,
-}
-
 impl From<ProductSources> for ProductPage {
     fn from(sources: ProductSources) -> Self {
         let ProductSources {
@@ -184,19 +172,6 @@ fn reviews_view(page: ReviewPage) -> Reviews {
         count: page.total,
         histogram: page.rating_histogram,
         has_more: page.next_offset.is_some(),
-        items: page.items.into_iter().map(review_item).collect(),
-    }
-}
-
-fn review_item(review: Review) -> ReviewItem {
-    ReviewItem {
-        body: PROFILE.review_text.apply(&review.body).into_owned(),
-        id: review.review_id,
-        rating: review.rating,
-        title: review.title,
-        author: review.author_display_name,
-        date: review.created_at,
-        verified_purchase: review.verified_purchase,
-        helpful_votes: review.helpful_votes,
+        items: page.items.into_iter().map(ReviewItem::from).collect(),
     }
 }

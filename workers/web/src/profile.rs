@@ -16,6 +16,9 @@ pub const PROFILE: Profile = Profile {
     home_featured: 12,
     home_recommendations: 12,
     home_categories: None,
+    listing_page_size: 24,
+    listing_max_page_size: 60,
+    reviews_page_size: 20,
 };
 
 /// Default cache windows per route (overridable by `CACHE_<ROUTE>_*_MS` vars): product data
@@ -27,6 +30,22 @@ pub const CACHE: &[(&str, Windows)] = &[
         Windows {
             fresh_ms: 60_000,
             grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+    (
+        "listing",
+        Windows {
+            fresh_ms: 60_000,
+            grace_ms: 300_000,
+            max_stale_ms: 86_400_000,
+        },
+    ),
+    (
+        "reviews",
+        Windows {
+            fresh_ms: 120_000,
+            grace_ms: 600_000,
             max_stale_ms: 86_400_000,
         },
     ),

@@ -1,0 +1,104 @@
+//! `GET /api/products?category=&q=&cursor=&limit=` for the app's category and search screens:
+//! small pages, opaque cursors, compact cards.
+
+use bff_shared::cache::{CacheKey, Shaped};
+use bff_shared::origins::catalog::ListingQuery;
+use bff_shared::pages::listing::{ListedProduct, ListingSources};
+use bff_shared::shaping::{Availability, Profile};
+use bff_shared::{BffError, Reply, Scope, params};
+use serde::Serialize;
+
+use crate::{fields, profile};
+
+pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
+    let fields = fields::requested(scope, fields::LISTING)?;
+    let (profile, variant) = profile::for_request(scope.save_data());
+    let query = scope.query();
+    let limit = params::limit(
+        query.get("limit"),
+        profile.listing_page_size,
+        profile.listing_max_page_size,
+    )?;
+    let mut listing = ListingQuery {
+        category: params::category(query.get("category"))?,
+        text: params::text(query.get("q"))?,
+        offset: 0,
+        limit,
+    };
+    let signer = scope.cursor_signer()?;
+    let result_set = listing.result_set_key();
+    if let Some(cursor) = query.get("cursor") {
+        listing.offset = signer.decode(cursor, &result_set)?;
+    }
+    let key = CacheKey::new(profile.frontend, "listing")
+        .param("category", listing.category.clone().unwrap_or_default())
+        .param("q", &listing.text)
+        .param("offset", listing.offset)
+        .param("limit", limit)
+        .variant(variant);
+    let reply = scope
+        .cached(key, move |origins| async move {
+            let sources = ListingSources::gather(&origins, &listing).await?;
+            let next = listing.offset.saturating_add(limit);
+            let view = ListingScreen {
+                next_cursor: (next < sources.total).then(|| signer.encode(next, &result_set)),
+                total: sources.total,
+                items: sources
+                    .items
+                    .into_iter()
+                    .map(|listed| ListingCard::shape(listed, profile))
+                    .collect(),
+                degraded: sources.degraded,
+            };
+            let degraded = !view.degraded.is_empty();
+            Shaped::json(&view, degraded)
+        })
+        .await?;
+    Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingScreen {
+    items: Vec<ListingCard>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+    total: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    degraded: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingCard {
+    id: u32,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    was_price: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    availability: Option<Availability>,
+}
+
+impl ListingCard {
+    fn shape(listed: ListedProduct, profile: &Profile) -> Self {
+        let ListedProduct {
+            product,
+            price,
+            availability,
+        } = listed;
+        Self {
+            id: product.id,
+            image: product
+                .image(profile.card_image)
+                .map(|image| image.url.clone()),
+            name: product.name,
+            price: price.as_ref().map(|price| price.current().formatted),
+            was_price: price.and_then(|price| price.was()).map(|was| was.formatted),
+            availability,
+        }
+    }
+}

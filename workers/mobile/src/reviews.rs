@@ -1,0 +1,93 @@
+//! `GET /api/products/{id}/reviews?cursor=&limit=` for the app's reviews screen: previews cut to
+//! the profile's length, paged by opaque cursor.
+
+use bff_shared::cache::{CacheKey, Shaped};
+use bff_shared::origins::catalog::ProductId;
+use bff_shared::origins::reviews::{Review, ReviewPage};
+use bff_shared::pages::product::review_page;
+use bff_shared::shaping::Profile;
+use bff_shared::{BffError, Reply, Scope, params};
+use serde::Serialize;
+
+use crate::fields;
+use crate::profile::PROFILE;
+
+pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
+    let id = ProductId::parse(raw_id)?;
+    let fields = fields::requested(scope, fields::REVIEWS)?;
+    let query = scope.query();
+    let limit = params::limit(query.get("limit"), PROFILE.reviews_page_size, 20)?;
+    let signer = scope.cursor_signer()?;
+    let result_set = format!("reviews:{}", id.get());
+    let offset = match query.get("cursor") {
+        Some(cursor) => signer.decode(cursor, &result_set)?,
+        None => 0,
+    };
+    let key = CacheKey::new(PROFILE.frontend, "reviews")
+        .param("id", id.get())
+        .param("offset", offset)
+        .param("limit", limit);
+    let reply = scope
+        .cached(key, move |origins| async move {
+            let page = review_page(&origins, id, offset, limit).await?;
+            let next_cursor = page
+                .next_offset
+                .map(|next| signer.encode(next, &result_set));
+            let view = ReviewsScreen {
+                rating: Rating::of(&page),
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|review| ReviewPreview::shape(review, &PROFILE))
+                    .collect(),
+                next_cursor,
+            };
+            Shaped::json(&view, false)
+        })
+        .await?;
+    reply.select(fields.as_ref())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewsScreen {
+    rating: Rating,
+    items: Vec<ReviewPreview>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Rating {
+    average: f64,
+    count: u32,
+}
+
+impl Rating {
+    /// One decimal is all a star row shows.
+    pub fn of(page: &ReviewPage) -> Self {
+        Self {
+            average: (page.average_rating * 10.0).round() / 10.0,
+            count: page.total,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ReviewPreview {
+    rating: u8,
+    title: String,
+    text: String,
+    author: String,
+}
+
+impl ReviewPreview {
+    pub fn shape(review: Review, profile: &Profile) -> Self {
+        Self {
+            text: profile.review_text.apply(&review.body).into_owned(),
+            rating: review.rating,
+            title: review.title,
+            author: review.author_display_name,
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! `GET /api/products?category=&q=&page=&limit=` for the web's category and search pages:
+//! numbered pages, generous page sizes, cards with brand, price and availability.
+
+use bff_shared::cache::{CacheKey, Shaped};
+use bff_shared::origins::catalog::ListingQuery;
+use bff_shared::pages::listing::{ListedProduct, ListingSources};
+use bff_shared::pagination::page_offset;
+use bff_shared::shaping::{Availability, Money};
+use bff_shared::{BffError, Reply, Scope, params};
+use serde::Serialize;
+
+use crate::cards::CardImage;
+use crate::profile::PROFILE;
+
+pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
+    let query = scope.query();
+    let page = params::page(query.get("page"))?;
+    let limit = params::limit(
+        query.get("limit"),
+        PROFILE.listing_page_size,
+        PROFILE.listing_max_page_size,
+    )?;
+    let listing = ListingQuery {
+        category: params::category(query.get("category"))?,
+        text: params::text(query.get("q"))?,
+        offset: page_offset(page, limit)?,
+        limit,
+    };
+    let key = CacheKey::new(PROFILE.frontend, "listing")
+        .param("category", listing.category.clone().unwrap_or_default())
+        .param("q", &listing.text)
+        .param("offset", listing.offset)
+        .param("limit", limit);
+    scope
+        .cached(key, move |origins| async move {
+            let sources = ListingSources::gather(&origins, &listing).await?;
+            let degraded = !sources.degraded.is_empty();
+            let view = ListingPage {
+                page,
+                page_size: limit,
+                total_items: sources.total,
+                total_pages: sources.total.div_ceil(limit),
+                items: sources.items.into_iter().map(ListingCard::from).collect(),
+                degraded: sources.degraded,
+            };
+            Shaped::json(&view, degraded)
+        })
+        .await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingPage {
+    items: Vec<ListingCard>,
+    page: u32,
+    page_size: u32,
+    total_items: u32,
+    total_pages: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    degraded: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct ListingCard {
+    id: u32,
+    name: String,
+    slug: String,
+    brand: String,
+    image: Option<CardImage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<CardPrice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    availability: Option<Availability>,
+}
+
+#[derive(Serialize)]
+pub struct CardPrice {
+    current: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    was: Option<Money>,
+}
+
+impl From<ListedProduct> for ListingCard {
+    fn from(listed: ListedProduct) -> Self {
+        let ListedProduct {
+            product,
+            price,
+            availability,
+        } = listed;
+        Self {
+            image: product
+                .image(PROFILE.card_image)
+                .map(CardImage::from_variant),
+            price: price.map(|price| CardPrice {
+                current: price.current(),
+                was: price.was(),
+            }),
+            availability,
+            id: product.id,
+            name: product.name,
+            slug: product.slug,
+            brand: product.brand,
+        }
+    }
+}
