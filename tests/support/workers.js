@@ -58,7 +58,7 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
 
 /** Vars that turn the cache off (all windows zero), for tests that count origin calls. */
 export const NO_CACHE = Object.fromEntries(
-  ["PRODUCT", "HOME"].flatMap((route) =>
+  ["PRODUCT", "HOME", "LISTING", "REVIEWS"].flatMap((route) =>
     ["FRESH_MS", "GRACE_MS", "MAX_STALE_MS"].map((window) => [`CACHE_${route}_${window}`, "0"]),
   ),
 );
