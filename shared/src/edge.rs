@@ -80,6 +80,17 @@ impl Reply {
             .map_err(|_| BffError::internal("response_encoding_failed"))
     }
 
+    /// A fixed JSON document (such as the API description), with an `ETag`.
+    pub fn document(json: &'static str) -> Self {
+        Self {
+            status: 200,
+            body: json.as_bytes().to_vec(),
+            etag: Some(cache::etag(json.as_bytes())),
+            cache: None,
+            vary: None,
+        }
+    }
+
     /// A cacheable answer: it carries its `ETag` and how the cache answered.
     pub fn cacheable(body: Vec<u8>, etag: String, cache: CacheStatus) -> Self {
         Self {

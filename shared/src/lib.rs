@@ -18,6 +18,8 @@ pub mod edge;
 pub mod error;
 pub mod fanout;
 pub mod fields;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openapi;
 pub mod origin;
 pub mod origins;
 pub mod pages;

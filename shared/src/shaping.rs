@@ -110,6 +110,7 @@ pub fn truncate_at_word(text: &str, max_chars: usize) -> Cow<'_, str> {
 
 /// A display-ready amount of money.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct Money {
     /// Decimal string in major units, e.g. `"1299.00"`; exact, unlike a float.
     pub amount: String,
@@ -181,6 +182,7 @@ fn group_thousands(value: u64) -> String {
 
 /// What a shopper needs to know about stock, without warehouse detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Availability {
     InStock,

@@ -7,6 +7,7 @@ use bff_shared::shaping::Profile;
 use serde::Serialize;
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct ProductCard {
     id: u32,
     name: String,

@@ -11,6 +11,29 @@ use crate::cards::ProductCard;
 use crate::fields;
 use crate::profile;
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/home",
+        summary = "The home screen",
+        params(("fields" = Option<String>, Query, description = "Sparse fieldset: comma-separated dotted paths, e.g. `id,name,price.formatted`."), ("save-data" = Option<String>, Header, description = "`on` for the Save-Data variant: smaller images, no optional sections.")),
+        responses(
+            (status = 200, description = "The home screen", body = HomeScreen, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     let fields = fields::requested(scope, fields::HOME)?;
     let (profile, variant) = profile::for_request(scope.save_data());
@@ -26,7 +49,8 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
-struct HomeScreen {
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct HomeScreen {
     featured: Vec<ProductCard>,
     categories: Vec<CategoryChip>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -36,7 +60,8 @@ struct HomeScreen {
 }
 
 #[derive(Serialize)]
-struct CategoryChip {
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct CategoryChip {
     slug: String,
     name: String,
 }

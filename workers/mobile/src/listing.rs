@@ -10,6 +10,29 @@ use serde::Serialize;
 
 use crate::{fields, profile};
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/products",
+        summary = "A page of products by category and/or search text",
+        params(("category" = Option<String>, Query, description = "Category slug."), ("q" = Option<String>, Query, description = "Free-text search, at most 100 characters."), ("cursor" = Option<String>, Query, description = "Opaque cursor from the previous page's `nextCursor`."), ("limit" = Option<u32>, Query, description = "Page size, 1–20 (default 10)."), ("fields" = Option<String>, Query, description = "Sparse fieldset: comma-separated dotted paths, e.g. `id,name,price.formatted`."), ("save-data" = Option<String>, Header, description = "`on` for the Save-Data variant: smaller images, no optional sections.")),
+        responses(
+            (status = 200, description = "A page of products by category and/or search text", body = ListingScreen, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     let fields = fields::requested(scope, fields::LISTING)?;
     let (profile, variant) = profile::for_request(scope.save_data());
@@ -58,6 +81,7 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListingScreen {
     items: Vec<ListingCard>,
@@ -69,6 +93,7 @@ pub struct ListingScreen {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListingCard {
     id: u32,

@@ -14,6 +14,29 @@ use crate::fields;
 use crate::profile;
 use crate::reviews::{Rating, ReviewPreview};
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/products/{id}",
+        summary = "The product screen",
+        params(("id" = u32, Path, description = "Product id, a positive whole number."), ("fields" = Option<String>, Query, description = "Sparse fieldset: comma-separated dotted paths, e.g. `id,name,price.formatted`."), ("save-data" = Option<String>, Header, description = "`on` for the Save-Data variant: smaller images, no optional sections.")),
+        responses(
+            (status = 200, description = "The product screen", body = ProductScreen, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
     let fields = fields::requested(scope, fields::PRODUCT)?;
@@ -32,8 +55,9 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct ProductScreen {
+pub struct ProductScreen {
     id: u32,
     name: String,
     brand: String,

@@ -12,6 +12,29 @@ use serde::Serialize;
 use crate::fields;
 use crate::profile::PROFILE;
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/products/{id}/reviews",
+        summary = "A page of a product's reviews",
+        params(("id" = u32, Path, description = "Product id, a positive whole number."), ("cursor" = Option<String>, Query, description = "Opaque cursor from the previous page's `nextCursor`."), ("limit" = Option<u32>, Query, description = "Page size, 1–20 (default 10)."), ("fields" = Option<String>, Query, description = "Sparse fieldset: comma-separated dotted paths, e.g. `id,name,price.formatted`.")),
+        responses(
+            (status = 200, description = "A page of a product's reviews", body = ReviewsScreen, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
     let fields = fields::requested(scope, fields::REVIEWS)?;
@@ -49,6 +72,7 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewsScreen {
     rating: Rating,
@@ -58,6 +82,7 @@ pub struct ReviewsScreen {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct Rating {
     average: f64,
     count: u32,
@@ -74,6 +99,7 @@ impl Rating {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct ReviewPreview {
     rating: u8,
     title: String,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::profile::PROFILE;
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct ProductCard {
     id: u32,
     name: String,
@@ -18,6 +19,7 @@ pub struct ProductCard {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct CardImage {
     url: String,
     width: u32,

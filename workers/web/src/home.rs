@@ -9,6 +9,29 @@ use serde::Serialize;
 use crate::cards::ProductCard;
 use crate::profile::PROFILE;
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/home",
+        summary = "The home page",
+        params(),
+        responses(
+            (status = 200, description = "The home page", body = HomePage, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     let key = CacheKey::new(PROFILE.frontend, "home");
     scope
@@ -21,7 +44,8 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
-struct HomePage {
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct HomePage {
     featured: Vec<ProductCard>,
     categories: Vec<CategoryLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,8 +55,9 @@ struct HomePage {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct CategoryLink {
+pub struct CategoryLink {
     slug: String,
     name: String,
     product_count: u32,

@@ -5,20 +5,26 @@
 mod cards;
 mod home;
 mod listing;
+#[cfg(not(target_arch = "wasm32"))]
+mod openapi;
 mod product_page;
 mod profile;
 mod reviews;
 
 use bff_shared::cache;
 use bff_shared::origin::Service;
-use bff_shared::{App, serve};
+use bff_shared::{App, Reply, serve};
 use worker::{Context, Env, Request, Response, event};
+
+/// The API description, generated from the view types (see `openapi.rs`).
+const OPENAPI: &str = include_str!("../openapi.json");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Route {
     CachePurge,
     Home,
     Listing,
+    OpenApi,
     ProductPage,
     Reviews,
 }
@@ -33,6 +39,7 @@ const APP: App<Route> = App {
     ],
     routes: &[
         ("GET", "/api/home", Route::Home),
+        ("GET", "/openapi.json", Route::OpenApi),
         ("GET", "/api/products", Route::Listing),
         ("GET", "/api/products/:id", Route::ProductPage),
         ("GET", "/api/products/:id/reviews", Route::Reviews),
@@ -49,6 +56,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Home => home::get(scope).await,
             Route::Listing => listing::get(scope).await,
+            Route::OpenApi => Ok(Reply::document(OPENAPI)),
             Route::ProductPage => product_page::get(scope, found.param("id")).await,
             Route::Reviews => reviews::get(scope, found.param("id")).await,
         }

@@ -12,6 +12,29 @@ use serde::Serialize;
 use crate::cards::CardImage;
 use crate::profile::PROFILE;
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/products",
+        summary = "A page of products by category and/or search text",
+        params(("category" = Option<String>, Query, description = "Category slug."), ("q" = Option<String>, Query, description = "Free-text search, at most 100 characters."), ("page" = Option<u32>, Query, description = "1-based page number (default 1)."), ("limit" = Option<u32>, Query, description = "Page size, 1–60 (default 24).")),
+        responses(
+            (status = 200, description = "A page of products by category and/or search text", body = ListingPage, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     let query = scope.query();
     let page = params::page(query.get("page"))?;
@@ -49,6 +72,7 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListingPage {
     items: Vec<ListingCard>,
@@ -61,6 +85,7 @@ pub struct ListingPage {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct ListingCard {
     id: u32,
     name: String,
@@ -74,6 +99,7 @@ pub struct ListingCard {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 pub struct CardPrice {
     current: Money,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,29 @@ use crate::cards::ProductCard;
 use crate::profile::PROFILE;
 use crate::reviews::ReviewItem;
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/products/{id}",
+        summary = "The product page",
+        params(("id" = u32, Path, description = "Product id, a positive whole number.")),
+        responses(
+            (status = 200, description = "The product page", body = ProductPage, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
     let key = CacheKey::new(PROFILE.frontend, "product").param("id", id.get());
@@ -29,8 +52,9 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct ProductPage {
+pub struct ProductPage {
     id: u32,
     sku: String,
     slug: String,
@@ -51,14 +75,16 @@ struct ProductPage {
 }
 
 #[derive(Serialize)]
-struct Category {
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct Category {
     slug: String,
     name: String,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct GalleryImage {
+pub struct GalleryImage {
     url: String,
     width: u32,
     height: u32,
@@ -67,14 +93,16 @@ struct GalleryImage {
 }
 
 #[derive(Serialize)]
-struct Spec {
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct Spec {
     name: String,
     value: String,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct Price {
+pub struct Price {
     current: Money,
     #[serde(skip_serializing_if = "Option::is_none")]
     was: Option<Money>,
@@ -82,16 +110,18 @@ struct Price {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct Stock {
+pub struct Stock {
     state: Availability,
     #[serde(skip_serializing_if = "Option::is_none")]
     restock_eta: Option<String>,
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct Reviews {
+pub struct Reviews {
     average_rating: f64,
     count: u32,
     histogram: BTreeMap<String, u32>,

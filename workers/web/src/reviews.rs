@@ -11,6 +11,29 @@ use serde::Serialize;
 
 use crate::profile::PROFILE;
 
+#[cfg_attr(
+    not(target_arch = "wasm32"),
+    utoipa::path(
+        get,
+        path = "/api/products/{id}/reviews",
+        summary = "A page of a product's reviews",
+        params(("id" = u32, Path, description = "Product id, a positive whole number."), ("page" = Option<u32>, Query, description = "1-based page number (default 1)."), ("limit" = Option<u32>, Query, description = "Page size, 1–50 (default 20).")),
+        responses(
+            (status = 200, description = "A page of a product's reviews", body = ReviewsPage, headers(
+                ("etag" = String, description = "Validator for `If-None-Match`."),
+                ("x-bff-cache" = String, description = "HIT, MISS, STALE or BYPASS."),
+                ("x-request-id" = String, description = "The request's id."),
+                ("server-timing" = String, description = "One entry per origin call and the cache."),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
+        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
+        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
+        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
+        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
+        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+        )
+    )
+)]
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
     let query = scope.query();
@@ -39,6 +62,7 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewsPage {
     average_rating: f64,
@@ -50,6 +74,7 @@ pub struct ReviewsPage {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewItem {
     id: String,
