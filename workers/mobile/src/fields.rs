@@ -86,3 +86,55 @@ pub fn requested(scope: &Scope, allowed: &[&str]) -> Result<Option<FieldSet>, Bf
         .map(|raw| FieldSet::parse(raw, allowed))
         .transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    /// Every dotted property path of a component schema, looking through `$ref`, nullable
+    /// `oneOf` and arrays, as `?fields=` addresses them.
+    fn paths(document: &Value, schema: &Value, prefix: &str, out: &mut Vec<String>) {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            return paths(document, &document["components"]["schemas"][name], prefix, out);
+        }
+        if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
+            for variant in variants {
+                paths(document, variant, prefix, out);
+            }
+            return;
+        }
+        if let Some(items) = schema.get("items") {
+            return paths(document, items, prefix, out);
+        }
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                out.push(path.clone());
+                paths(document, property, &path, out);
+            }
+        }
+    }
+
+    #[test]
+    fn allowed_fields_are_exactly_the_views_properties() {
+        let document: Value = serde_json::from_str(&crate::openapi::document().unwrap()).unwrap();
+        for (view, allowed) in [
+            ("ProductScreen", super::PRODUCT),
+            ("ListingScreen", super::LISTING),
+            ("ReviewsScreen", super::REVIEWS),
+            ("HomeScreen", super::HOME),
+        ] {
+            let mut found = Vec::new();
+            paths(&document, &document["components"]["schemas"][view], "", &mut found);
+            found.sort();
+            let mut allowed: Vec<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
+            allowed.sort();
+            assert_eq!(allowed, found, "{view}");
+        }
+    }
+}
