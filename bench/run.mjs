@@ -1,7 +1,7 @@
 // `make bench`: what a request costs through each BFF, against the real mock origins in workerd.
 //
-// - Payload: for the product page of sample products, the bytes the origins sent for it and the
-//   body each frontend receives, raw and gzip.
+// - Payload: for each read endpoint, the bytes the origins sent for it and the body each frontend
+//   (and mobile with Save-Data) receives, raw and gzip.
 // - Latency: sequential product-page requests per Worker; p50/p95 of the whole request and of the
 //   BFF's own overhead (total minus the slowest origin call, from Server-Timing).
 // - Cache: 1,000 product-page requests over 50 hot products on one Worker (10 in flight): origin
@@ -14,7 +14,6 @@ import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js"
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 
 const FRONTENDS = ["web", "mobile"];
-const SAMPLE_IDS = [1, 2, 77, 1234, 4999];
 const LATENCY_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -60,31 +59,41 @@ async function totalOriginRequests() {
 }
 
 try {
-  console.log("\n## Product page payload (GET /api/products/{id})\n");
-  const rows = [["product", "origin bytes", "web raw", "web gzip", "mobile raw", "mobile gzip", "mobile/origin", "mobile/web"]];
-  for (const id of SAMPLE_IDS) {
-    const sizes = {};
-    for (const frontend of FRONTENDS) {
-      await mocks.reset();
-      const page = await workers[frontend].fetch(`/api/products/${id}`);
-      if (page.status !== 200) throw new Error(`${frontend} /api/products/${id} answered ${page.status}`);
-      const { services } = await mocks.stats();
-      const originBytes = Object.values(services).reduce((sum, s) => sum + s.bytes_sent, 0);
-      sizes[frontend] = { raw: page.bytes, gzip: gzipBytes(page.text), originBytes };
-    }
-    rows.push([
-      id,
-      `${sizes.web.originBytes} / ${sizes.mobile.originBytes}`,
-      sizes.web.raw,
-      sizes.web.gzip,
-      sizes.mobile.raw,
-      sizes.mobile.gzip,
-      `${((100 * sizes.mobile.raw) / sizes.mobile.originBytes).toFixed(1)}%`,
-      `${((100 * sizes.mobile.raw) / sizes.web.raw).toFixed(1)}%`,
+  console.log("\n## Payload per read endpoint (bytes; cache off, so every request fans out)\n");
+  const ENDPOINTS = [
+    ["home", "/api/home"],
+    ["listing", "/api/products?category=headphones"],
+    ["search", "/api/products?q=wireless"],
+    ["product", "/api/products/1"],
+    ["product", "/api/products/4999"],
+    ["reviews", "/api/products/1/reviews"],
+  ];
+  const measure = async (frontend, path, headers = {}) => {
+    await mocks.reset();
+    const page = await workers[frontend].fetch(path, { headers });
+    if (page.status !== 200) throw new Error(`${frontend} ${path} answered ${page.status}`);
+    const { services } = await mocks.stats();
+    const originBytes = Object.values(services).reduce((sum, s) => sum + s.bytes_sent, 0);
+    return { raw: page.bytes, gzip: gzipBytes(page.text), originBytes };
+  };
+  const sizeRows = [[
+    "endpoint", "path", "origin bytes", "web raw", "web gzip", "mobile raw", "mobile gzip",
+    "save-data raw", "save-data gzip", "mobile/origin", "mobile/web", "mobile's own fan-out",
+  ]];
+  for (const [name, path] of ENDPOINTS) {
+    const web = await measure("web", path);
+    const mobile = await measure("mobile", path);
+    const saving = await measure("mobile", path, { "save-data": "on" });
+    sizeRows.push([
+      name, path, web.originBytes, web.raw, web.gzip, mobile.raw, mobile.gzip, saving.raw, saving.gzip,
+      `${((100 * mobile.raw) / web.originBytes).toFixed(1)}%`,
+      `${((100 * mobile.raw) / web.raw).toFixed(1)}%`,
+      `${mobile.originBytes} (${((100 * mobile.raw) / mobile.originBytes).toFixed(1)}%)`,
     ]);
   }
-  table(rows);
-  console.log("(origin bytes: what the origins sent for the web page / for the mobile page)");
+  table(sizeRows);
+  console.log("(origin bytes: what the origins sent for the complete page, as the web asks for it;");
+  console.log(" mobile's own fan-out: what they sent for the mobile request, which asks for less, and the mobile body's share of it)");
 
   console.log(`\n## Product page latency without the cache (${LATENCY_REQUESTS} sequential requests per Worker, mock origins without injected latency)\n`);
   await mocks.reset();
