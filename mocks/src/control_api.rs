@@ -67,6 +67,7 @@ pub fn handle(state: &AppState, req: &Req) -> Reply {
                 "value_patterns": INTERNAL_VALUE_PATTERNS,
             }))
         }),
+        ["identity", "mint"] => allow(req, &[Method::POST]).unwrap_or_else(|| mint(state, req)),
         ["identity", "rotate"] => {
             allow(req, &[Method::POST]).unwrap_or_else(|| match state.keys.rotate() {
                 Ok(()) => ok(),
@@ -74,6 +75,23 @@ pub fn handle(state: &AppState, req: &Req) -> Reply {
             })
         }
         _ => Reply::not_found(),
+    }
+}
+
+/// `POST /__control/identity/mint` with `{"claims": {...}, "kid": "optional"}`: signs exactly the
+/// given claims with the current identity key, so tests can present expired, foreign-audience or
+/// unknown-key tokens that are otherwise genuine.
+fn mint(state: &AppState, req: &Req) -> Reply {
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
+        return Reply::error(StatusCode::BAD_REQUEST, "invalid_json");
+    };
+    let Some(claims) = body.get("claims").filter(|c| c.is_object()) else {
+        return Reply::error(StatusCode::BAD_REQUEST, "claims_required");
+    };
+    let kid = body.get("kid").and_then(serde_json::Value::as_str);
+    match state.keys.sign_as(claims, kid) {
+        Ok(token) => Reply::ok(&json!({ "token": token })),
+        Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 

@@ -96,7 +96,12 @@ mod tests {
     fn paths(document: &Value, schema: &Value, prefix: &str, out: &mut Vec<String>) {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             let name = reference.trim_start_matches("#/components/schemas/");
-            return paths(document, &document["components"]["schemas"][name], prefix, out);
+            return paths(
+                document,
+                &document["components"]["schemas"][name],
+                prefix,
+                out,
+            );
         }
         if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
             for variant in variants {
@@ -130,7 +135,12 @@ mod tests {
             ("HomeScreen", super::HOME),
         ] {
             let mut found = Vec::new();
-            paths(&document, &document["components"]["schemas"][view], "", &mut found);
+            paths(
+                &document,
+                &document["components"]["schemas"][view],
+                "",
+                &mut found,
+            );
             found.sort();
             let mut allowed: Vec<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
             allowed.sort();
