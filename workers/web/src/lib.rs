@@ -5,7 +5,7 @@
 mod cards;
 mod home;
 mod listing;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(test)]
 mod openapi;
 mod product_page;
 mod profile;
