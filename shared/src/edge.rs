@@ -24,6 +24,9 @@ use crate::timing::{self, Timings};
 /// The KV namespace binding every Worker caches in.
 pub const CACHE_BINDING: &str = "BFF_CACHE";
 
+/// The rate limiter binding (`[[ratelimits]]`); without it, requests are not limited.
+pub const RATE_LIMIT_BINDING: &str = "RATE_LIMITER";
+
 /// What a Worker declares about itself.
 pub struct App<R: 'static> {
     /// The origins it calls; their settings are read from its vars.
@@ -31,6 +34,11 @@ pub struct App<R: 'static> {
     pub routes: &'static [(&'static str, &'static str, R)],
     /// Default cache windows per cached route, overridable from its vars.
     pub cache: &'static [(&'static str, Windows)],
+    /// The Worker serves a browser app at the origin in its `ALLOWED_ORIGIN` var: CORS admits
+    /// that origin (with credentials) and nothing else, and writes must come from it (CSRF).
+    /// Without it, no CORS is allowed at all and no origin check is needed (no ambient
+    /// credentials).
+    pub browser_origin: bool,
 }
 
 /// Serves one request of a Worker: routes it, lets `handle` answer the matched route, and
@@ -43,17 +51,73 @@ pub async fn serve<R: Copy>(
     handle: impl AsyncFn(&Scope, Found<R>) -> Result<Reply, BffError>,
 ) -> worker::Result<Response> {
     let scope = Scope::begin(request, env, ctx, app);
-    let outcome = match Routes::new(app.routes) {
-        Ok(routes) => match routes.find(scope.method(), scope.path()) {
-            Ok(found) => handle(&scope, found).await,
-            Err(error) => Err(error),
+    let outcome = match admit(&scope).await {
+        Err(error) => Err(error),
+        Ok(Some(preflight)) => Ok(preflight),
+        Ok(None) => match Routes::new(app.routes) {
+            Ok(routes) => match routes.find(scope.method(), scope.path()) {
+                Ok(found) => match check_origin(&scope) {
+                    Ok(()) => handle(&scope, found).await,
+                    Err(error) => Err(error),
+                },
+                Err(error) => Err(error),
+            },
+            Err(invalid) => {
+                console_error!("route table: {}", invalid.0);
+                Err(BffError::internal("route_table_invalid"))
+            }
         },
-        Err(invalid) => {
-            console_error!("route table: {}", invalid.0);
-            Err(BffError::internal("route_table_invalid"))
-        }
     };
     scope.finish(outcome)
+}
+
+/// What every request passes before routing: the rate limit and CORS preflight. `Some`
+/// answers a preflight.
+async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
+    if let Ok(limiter) = scope.env.rate_limiter(RATE_LIMIT_BINDING) {
+        let client = scope
+            .header("cf-connecting-ip")
+            .unwrap_or_else(|| "unknown".to_owned());
+        let allowed = limiter.limit(client).await.map(|outcome| outcome.success);
+        if matches!(allowed, Ok(false)) {
+            return Err(BffError::new(
+                ErrorKind::RateLimited,
+                "rate_limited",
+                "Too many requests; try again in a minute.",
+            ));
+        }
+    }
+    let origin = scope.header("origin");
+    if scope.method() == "OPTIONS" {
+        return match (&scope.allowed_origin, &origin) {
+            (Some(allowed), Some(origin)) if allowed == origin => Ok(Some(Reply::preflight())),
+            _ => Err(BffError::new(
+                ErrorKind::Forbidden,
+                "cors_origin_not_allowed",
+                "Cross-origin requests from this origin are not allowed.",
+            )),
+        };
+    }
+    Ok(None)
+}
+
+/// A routed write from a browser app must come from that app's origin (CSRF). Operator
+/// endpoints (`/__admin/…`) use bearer tokens, not cookies, and are exempt.
+fn check_origin(scope: &Scope) -> Result<(), BffError> {
+    match &scope.allowed_origin {
+        Some(allowed)
+            if crate::auth::csrf::is_write(scope.method())
+                && !scope.path().starts_with("/__admin/") =>
+        {
+            let origin = scope.header("origin");
+            crate::auth::csrf::check(
+                origin.as_deref(),
+                scope.header("referer").as_deref(),
+                allowed,
+            )
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A handler's successful answer, before the common headers are added.
@@ -64,6 +128,8 @@ pub struct Reply {
     etag: Option<String>,
     cache: Option<CacheStatus>,
     vary: Option<&'static str>,
+    cookie: Option<String>,
+    private: bool,
 }
 
 impl Reply {
@@ -76,6 +142,8 @@ impl Reply {
                 etag: None,
                 cache: None,
                 vary: None,
+                cookie: None,
+                private: false,
             })
             .map_err(|_| BffError::internal("response_encoding_failed"))
     }
@@ -88,6 +156,8 @@ impl Reply {
             etag: Some(cache::etag(json.as_bytes())),
             cache: None,
             vary: None,
+            cookie: None,
+            private: false,
         }
     }
 
@@ -99,6 +169,8 @@ impl Reply {
             etag: Some(etag),
             cache: Some(cache),
             vary: None,
+            cookie: None,
+            private: false,
         }
     }
 
@@ -115,6 +187,36 @@ impl Reply {
             body,
             ..self
         })
+    }
+
+    /// Personal data: `Cache-Control: private, no-store`, so no shared cache (nor ours) keeps it.
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Adds a `Set-Cookie` header.
+    pub fn with_cookie(mut self, cookie: String) -> Self {
+        self.cookie = Some(cookie);
+        self
+    }
+
+    /// The answer to an allowed CORS preflight.
+    fn preflight() -> Self {
+        Self {
+            status: 204,
+            body: Vec::new(),
+            etag: None,
+            cache: None,
+            vary: None,
+            cookie: None,
+            private: false,
+        }
     }
 
     /// Names a request header the body depends on (`Vary`), e.g. `save-data`.
@@ -140,6 +242,8 @@ pub struct Scope {
     cache_config: Result<CacheConfig, BffError>,
     kv: Option<KvStore>,
     ctx: Context,
+    /// The browser app's origin, for CORS and CSRF (see [`App::browser_origin`]).
+    allowed_origin: Option<String>,
 }
 
 impl Scope {
@@ -192,6 +296,15 @@ impl Scope {
             cache_config,
             kv: env.kv(CACHE_BINDING).ok(),
             ctx,
+            allowed_origin: if app.browser_origin {
+                let origin = var("ALLOWED_ORIGIN");
+                if origin.is_none() {
+                    console_error!("ALLOWED_ORIGIN is not set: browser writes will be refused");
+                }
+                origin
+            } else {
+                None
+            },
         }
     }
 
@@ -303,9 +416,14 @@ impl Scope {
         self.cache_config.as_ref().map_err(Clone::clone)
     }
 
-    /// The Worker's KV namespace, if bound.
+    /// The Worker's KV cache namespace, if bound.
     pub fn kv(&self) -> Option<&KvStore> {
         self.kv.as_ref()
+    }
+
+    /// Another KV namespace of the Worker, if bound.
+    pub fn kv_binding(&self, binding: &str) -> Option<KvStore> {
+        self.env.kv(binding).ok()
     }
 
     /// Time left before the request's deadline.
@@ -336,7 +454,34 @@ impl Scope {
         let headers = Headers::new();
         headers.set("content-type", "application/json; charset=utf-8")?;
         headers.set("x-content-type-options", "nosniff")?;
+        headers.set(
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        )?;
+        headers.set("x-frame-options", "DENY")?;
+        headers.set(
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        )?;
+        headers.set("referrer-policy", "no-referrer")?;
         headers.set(request_id::HEADER, self.request_id.as_str())?;
+        if let (Some(allowed), Some(origin)) = (&self.allowed_origin, self.header("origin"))
+            && *allowed == origin
+        {
+            headers.set("access-control-allow-origin", allowed)?;
+            headers.set("access-control-allow-credentials", "true")?;
+            headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")?;
+            headers.set(
+                "access-control-allow-headers",
+                "content-type, idempotency-key, if-none-match, x-request-id",
+            )?;
+            headers.set(
+                "access-control-expose-headers",
+                "etag, server-timing, x-bff-cache, x-request-id",
+            )?;
+            headers.set("access-control-max-age", "600")?;
+            headers.append("vary", "origin")?;
+        }
         let (mut status, mut body, error_code, cache_status) = match outcome {
             Ok(reply) => {
                 if let Some(etag) = &reply.etag {
@@ -348,12 +493,21 @@ impl Scope {
                     headers.set(cache::HEADER, cache.as_str())?;
                 }
                 if let Some(vary) = reply.vary {
-                    headers.set("vary", vary)?;
+                    headers.append("vary", vary)?;
+                }
+                if reply.private {
+                    headers.set("cache-control", "private, no-store")?;
+                }
+                if let Some(cookie) = &reply.cookie {
+                    headers.set("set-cookie", cookie)?;
                 }
                 (reply.status, reply.body, None, reply.cache)
             }
             Err(error) => {
                 headers.set("cache-control", "no-store")?;
+                if error.kind() == ErrorKind::RateLimited {
+                    headers.set("retry-after", "60")?;
+                }
                 let body = serde_json::to_vec(&error.body(self.request_id.as_str()))
                     .unwrap_or_else(|_| b"{\"error\":{\"code\":\"internal\"}}".to_vec());
                 (error.status(), body, Some(error.code()), None)

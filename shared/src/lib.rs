@@ -11,8 +11,10 @@
 //! - [`cache`]: the read-through cache on Workers KV, with stale-while-revalidate and
 //!   stale-if-error, coalesced per isolate;
 //! - [`error`]: the one error type and its one mapping to HTTP;
+//! - [`auth`]: per-frontend authentication (bearer JWTs, BFF-held sessions) and CSRF checks;
 //! - [`routing`], [`edge`]: from request to response, with request ids and `Server-Timing`.
 
+pub mod auth;
 pub mod cache;
 pub mod edge;
 pub mod error;

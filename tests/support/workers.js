@@ -7,7 +7,7 @@ import { parse } from "smol-toml";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false } = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   const mf = new Miniflare({
     name: config.name,
@@ -16,9 +16,17 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: config.compatibility_date,
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
+    ratelimits: Object.fromEntries(
+      (config.ratelimits ?? []).map((limit) => [
+        limit.name,
+        { namespace_id: limit.namespace_id, simple: { ...limit.simple, ...(rateLimit ?? {}) } },
+      ]),
+    ),
     // `vars` override the config's; a null value removes one.
     bindings: Object.fromEntries(
-      Object.entries({ ...config.vars, ORIGIN_BASE_URL: mocksUrl, ...vars }).filter(([, v]) => v !== null),
+      Object.entries({ ...config.vars, ORIGIN_BASE_URL: mocksUrl, JWT_ISSUER: `${mocksUrl}/identity`, ...vars }).filter(
+        ([, v]) => v !== null,
+      ),
     ),
     // quiet: drop the Worker's per-request log lines (benchmarks); errors still show.
     ...(quiet && {
@@ -47,6 +55,15 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     async cacheKeys() {
       const kv = await mf.getKVNamespace("BFF_CACHE");
       return (await kv.list()).keys.map((key) => key.name);
+    },
+    /** Every key of one of the Worker's KV namespaces. */
+    async kvKeys(binding) {
+      const kv = await mf.getKVNamespace(binding);
+      return (await kv.list()).keys.map((key) => key.name);
+    },
+    async kvText(binding, name) {
+      const kv = await mf.getKVNamespace(binding);
+      return kv.get(name, "text");
     },
     async cacheEntry(name) {
       const kv = await mf.getKVNamespace("BFF_CACHE");

@@ -103,6 +103,75 @@ enum Route {
 
 type Exchange = Result<(u16, Vec<u8>), Failure>;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verb {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Verb {
+    fn method(self) -> Method {
+        match self {
+            Self::Get => Method::Get,
+            Self::Post => Method::Post,
+            Self::Delete => Method::Delete,
+        }
+    }
+}
+
+/// One origin request: a read, or a write with a JSON body.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    method: Verb,
+    path_and_query: &'a str,
+    body: Option<&'a [u8]>,
+    idempotency_key: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(path_and_query: &'a str) -> Self {
+        Self {
+            method: Verb::Get,
+            path_and_query,
+            body: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// A POST with a JSON body.
+    pub fn post(path_and_query: &'a str, body: &'a [u8]) -> Self {
+        Self {
+            method: Verb::Post,
+            path_and_query,
+            body: Some(body),
+            idempotency_key: None,
+        }
+    }
+
+    pub fn delete(path_and_query: &'a str) -> Self {
+        Self {
+            method: Verb::Delete,
+            path_and_query,
+            body: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// Passes the client's `Idempotency-Key` on: the origin then applies a retried write once.
+    pub fn idempotency_key(self, key: Option<&'a str>) -> Self {
+        Self {
+            idempotency_key: key,
+            ..self
+        }
+    }
+
+    /// Safe to send again: a read, or a write the origin deduplicates by its key.
+    fn is_idempotent(&self) -> bool {
+        self.method == Verb::Get || self.idempotency_key.is_some()
+    }
+}
+
 /// Records a logical call in `Server-Timing` when it ends, including when the fan-out drops it
 /// unfinished (then as cancelled).
 struct CallRecord<'a> {
@@ -183,13 +252,22 @@ impl OriginClient {
         service: Service,
         path_and_query: &str,
     ) -> Result<T, OriginError> {
+        self.send_json(service, Call::get(path_and_query)).await
+    }
+
+    /// Sends `call` to `service`; the answer decoded from JSON into `T`.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        service: Service,
+        call: Call<'_>,
+    ) -> Result<T, OriginError> {
         let mut record = CallRecord {
             timings: &self.timings,
             name: service.name(),
             started_ms: now_ms(),
             outcome: None,
         };
-        let (exchange, route) = self.call(service, path_and_query).await;
+        let (exchange, route) = self.call(service, call).await;
         let result = exchange
             .map_err(|failure| OriginError::new(service, failure))
             .and_then(|(status, body)| decode(service, status, &body));
@@ -203,16 +281,16 @@ impl OriginClient {
     }
 
     /// One logical call: attempts and retries, until an answer worth keeping or no time left.
-    async fn call(&self, service: Service, path_and_query: &str) -> (Exchange, Route) {
+    async fn call(&self, service: Service, call: Call<'_>) -> (Exchange, Route) {
         let Some(settings) = self.config.service(service) else {
             return (Err(Failure::Internal), Route::Direct);
         };
         let policy = &self.config.policy;
-        let url = format!("{}{path_and_query}", settings.base_url);
+        let url = format!("{}{}", settings.base_url, call.path_and_query);
         with_retry_budget(policy, service, |budget| budget.record_call(now_ms()));
         let mut retries = 0;
         loop {
-            let (exchange, hedged) = self.attempt(service, &url, settings).await;
+            let (exchange, hedged) = self.attempt(service, &url, call, settings).await;
             let route = match (hedged, retries) {
                 (true, _) => Route::Hedged,
                 (false, 0) => Route::Direct,
@@ -223,7 +301,10 @@ impl OriginClient {
                 Ok((status, _)) => Some(Failure::Status(*status)),
                 Err(failure) => Some(*failure),
             };
-            if !failure.is_some_and(Failure::is_retryable) || retries >= policy.max_retries {
+            if !call.is_idempotent()
+                || !failure.is_some_and(Failure::is_retryable)
+                || retries >= policy.max_retries
+            {
                 return (exchange, route);
             }
             let cap = policy.retry_backoff.saturating_mul(8);
@@ -246,11 +327,15 @@ impl OriginClient {
         &self,
         service: Service,
         url: &str,
+        call: Call<'_>,
         settings: &ServiceConfig,
     ) -> (Exchange, bool) {
-        let first = self.exchange(url, settings.timeout);
+        let first = self.exchange(url, call, settings.timeout);
         let window = settings.timeout.min(self.invocation.remaining());
-        let Some(hedge_after) = settings.hedge_after.filter(|after| *after < window) else {
+        let hedge = settings
+            .hedge_after
+            .filter(|after| *after < window && call.method == Verb::Get);
+        let Some(hedge_after) = hedge else {
             return (first.await, false);
         };
         let mut first = pin!(first);
@@ -263,7 +348,7 @@ impl OriginClient {
         if !with_retry_budget(policy, service, |budget| budget.try_retry(now_ms())) {
             return (first.await, false);
         }
-        let mut second = pin!(self.exchange(url, settings.timeout));
+        let mut second = pin!(self.exchange(url, call, settings.timeout));
         match select(first.as_mut(), second.as_mut()).await {
             Either::Left((Ok(answer), _)) => (Ok(answer), false),
             Either::Right((Ok(answer), _)) => (Ok(answer), true),
@@ -275,7 +360,7 @@ impl OriginClient {
     }
 
     /// One HTTP exchange: request sent and whole body read within `timeout` (and the deadline).
-    async fn exchange(&self, url: &str, timeout: Duration) -> Exchange {
+    async fn exchange(&self, url: &str, call: Call<'_>, timeout: Duration) -> Exchange {
         if !self.invocation.take_subrequest() {
             return Err(Failure::OverBudget);
         }
@@ -284,7 +369,9 @@ impl OriginClient {
         if timeout.is_zero() {
             return Err(Failure::Timeout);
         }
-        let request = self.build_request(url).map_err(|_| Failure::Internal)?;
+        let request = self
+            .build_request(url, call)
+            .map_err(|_| Failure::Internal)?;
         let abort = AbortOnDrop::new();
         let signal = abort.signal().ok_or(Failure::Internal)?;
         let call = async {
@@ -302,12 +389,21 @@ impl OriginClient {
         }
     }
 
-    fn build_request(&self, url: &str) -> worker::Result<Request> {
+    fn build_request(&self, url: &str, call: Call<'_>) -> worker::Result<Request> {
         let headers = Headers::new();
         headers.set("accept", "application/json")?;
         headers.set(request_id::HEADER, self.request_id.as_str())?;
+        if let Some(key) = call.idempotency_key {
+            headers.set("idempotency-key", key)?;
+        }
         let mut init = RequestInit::new();
-        init.with_method(Method::Get).with_headers(headers);
+        init.with_method(call.method.method());
+        if let Some(body) = call.body {
+            headers.set("content-type", "application/json")?;
+            let bytes = worker::js_sys::Uint8Array::from(body);
+            init.with_body(Some(bytes.into()));
+        }
+        init.with_headers(headers);
         Request::new_with_init(url, &init)
     }
 }

@@ -5,7 +5,7 @@ mod config;
 mod failure;
 mod service;
 
-pub use client::OriginClient;
+pub use client::{Call, OriginClient};
 pub use config::{CallPolicy, ConfigErrors, DEFAULT_TIMEOUT, OriginConfig, ServiceConfig};
 pub use failure::{Failure, OriginError};
 pub use service::Service;

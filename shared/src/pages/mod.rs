@@ -3,6 +3,7 @@
 //! The parts of a page are the same for every frontend; how each frontend presents them is its
 //! own view model. A frontend's profile sets the sizes of what is fetched.
 
+pub mod account;
 pub mod home;
 pub mod listing;
 pub mod product;

@@ -11,8 +11,10 @@ mod product_page;
 mod profile;
 mod reviews;
 
+use bff_shared::auth::User;
 use bff_shared::cache;
 use bff_shared::origin::Service;
+use bff_shared::pages::account;
 use bff_shared::{App, Reply, serve};
 use worker::{Context, Env, Request, Response, event};
 
@@ -21,11 +23,18 @@ const OPENAPI: &str = include_str!("../openapi.json");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Route {
+    AddToCart,
     CachePurge,
+    Cart,
+    Checkout,
     Home,
     Listing,
+    Login,
+    Logout,
+    Me,
     OpenApi,
     ProductPage,
+    RemoveFromCart,
     Reviews,
 }
 
@@ -36,6 +45,10 @@ const APP: App<Route> = App {
         Service::Inventory,
         Service::Reviews,
         Service::Recommendations,
+        Service::Users,
+        Service::Carts,
+        Service::Orders,
+        Service::Identity,
     ],
     routes: &[
         ("GET", "/api/home", Route::Home),
@@ -43,21 +56,48 @@ const APP: App<Route> = App {
         ("GET", "/api/products", Route::Listing),
         ("GET", "/api/products/:id", Route::ProductPage),
         ("GET", "/api/products/:id/reviews", Route::Reviews),
+        ("GET", "/api/me", Route::Me),
+        ("GET", "/api/cart", Route::Cart),
+        ("POST", "/api/cart/items", Route::AddToCart),
+        (
+            "DELETE",
+            "/api/cart/items/:productId",
+            Route::RemoveFromCart,
+        ),
+        ("POST", "/api/checkout", Route::Checkout),
+        ("POST", "/auth/login", Route::Login),
+        ("POST", "/auth/logout", Route::Logout),
         ("POST", "/__admin/cache/purge", Route::CachePurge),
     ],
     cache: profile::CACHE,
+    browser_origin: true,
 };
+
+/// The web's flavour: the BFF-held session behind the cookie.
+async fn signed_in(scope: &bff_shared::Scope) -> Result<User, bff_shared::BffError> {
+    bff_shared::auth::session::authenticate(scope).await
+}
 
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     console_error_panic_hook::set_once();
     serve(request, &env, ctx, &APP, async |scope, found| {
         match found.route {
+            Route::AddToCart => account::add_item(scope, &signed_in(scope).await?).await,
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
+            Route::Cart => account::cart(scope, &signed_in(scope).await?).await,
+            Route::Checkout => account::checkout(scope, &signed_in(scope).await?).await,
             Route::Home => home::get(scope).await,
             Route::Listing => listing::get(scope).await,
+            Route::Login => bff_shared::auth::session::login(scope, "web").await,
+            Route::Logout => bff_shared::auth::session::logout(scope).await,
+            Route::Me => account::me(scope, &signed_in(scope).await?).await,
             Route::OpenApi => Ok(Reply::document(OPENAPI)),
             Route::ProductPage => product_page::get(scope, found.param("id")).await,
+            Route::RemoveFromCart => {
+                let user = signed_in(scope).await?;
+                account::remove_item(scope, &user, found.param("productId")).await
+            }
             Route::Reviews => reviews::get(scope, found.param("id")).await,
         }
     })
