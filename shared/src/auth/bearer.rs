@@ -25,6 +25,8 @@ const LEEWAY_SECONDS: i64 = 60;
 struct KeyCache {
     keys: Vec<Jwk>,
     fetched_at_ms: Option<u64>,
+    /// When an unknown `kid` last forced a refresh.
+    forced_at_ms: Option<u64>,
 }
 
 thread_local! {
@@ -90,10 +92,9 @@ async fn keys(origins: &OriginClient, force: bool) -> Result<Vec<Jwk>, BffError>
     match origins.identity().jwks().await {
         Ok(jwks) => {
             KEYS.with(|cache| {
-                *cache.borrow_mut() = KeyCache {
-                    keys: jwks.keys.clone(),
-                    fetched_at_ms: Some(now),
-                };
+                let mut cache = cache.borrow_mut();
+                cache.keys = jwks.keys.clone();
+                cache.fetched_at_ms = Some(now);
             });
             Ok(jwks.keys)
         }
@@ -110,13 +111,18 @@ async fn keys(origins: &OriginClient, force: bool) -> Result<Vec<Jwk>, BffError>
     }
 }
 
+/// The keys, fetched anew unless an unknown `kid` already forced that in the last few seconds.
 async fn keys_refreshed(origins: &OriginClient) -> Result<Vec<Jwk>, BffError> {
     let now = Date::now().as_millis();
-    let recently = KEYS.with(|cache| {
-        cache
-            .borrow()
-            .fetched_at_ms
-            .is_some_and(|at| now.saturating_sub(at) < MIN_REFRESH_INTERVAL_MS)
+    let allowed = KEYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let recently = cache
+            .forced_at_ms
+            .is_some_and(|at| now.saturating_sub(at) < MIN_REFRESH_INTERVAL_MS);
+        if !recently {
+            cache.forced_at_ms = Some(now);
+        }
+        !recently
     });
-    keys(origins, !recently).await
+    keys(origins, allowed).await
 }
