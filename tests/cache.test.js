@@ -188,6 +188,54 @@ describe.each(["web", "mobile"])("%s cache", (frontend) => {
   });
 });
 
+describe("mixed pages", () => {
+  test.each(["web", "mobile"])("%s home: the public part from the cache, the shopper's own shelf live", async (frontend) => {
+    const bff = await worker(frontend, { ...LONG, ALLOWED_ORIGIN: "https://www.shop.test" });
+    const credentials = async () => {
+      if (frontend === "mobile") {
+        const grant = await (
+          await fetch(`${mocks.url}/identity/token`, {
+            method: "POST",
+            body: JSON.stringify({ username: "demo", password: "demo-password", audience: "mobile" }),
+          })
+        ).json();
+        return { authorization: `Bearer ${grant.access_token}` };
+      }
+      const login = await bff.fetch("/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://www.shop.test" },
+        body: JSON.stringify({ username: "demo", password: "demo-password" }),
+      });
+      return { cookie: login.headers.get("set-cookie").split(";")[0] };
+    };
+    const anonymous = await bff.fetch("/api/home");
+    expect(anonymous.headers.get("x-bff-cache")).toBe("MISS");
+    await entriesWritten(bff, 1);
+    const [cachedKey] = await bff.cacheKeys();
+    const cachedBefore = await bff.cacheEntry(cachedKey);
+
+    const headers = await credentials();
+    const before = await requests("recommendations");
+    const mine = await bff.fetch("/api/home", { headers });
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get("x-bff-cache")).toBe("HIT");
+    expect(mine.headers.get("cache-control")).toBe("private, no-store");
+    expect(await requests("recommendations")).toBe(before + 1);
+    const limit = frontend === "web" ? 12 : 6;
+    const personal = await (await fetch(`${mocks.url}/recommendations/users/usr-1/home?limit=${limit}`)).json();
+    expect(mine.json.recommendations.map((card) => card.id)).toEqual(personal.items.map((item) => item.product_id));
+    expect(mine.json.recommendations).not.toEqual(anonymous.json.recommendations);
+    expect(mine.json.featured).toEqual(anonymous.json.featured);
+    expect(mine.headers.get("etag")).not.toBe(anonymous.headers.get("etag"));
+
+    // The cache entry is the public page, untouched by the personal request.
+    const cachedAfter = await bff.cacheEntry(cachedKey);
+    expect(cachedAfter.value).toBe(cachedBefore.value);
+    expect(JSON.parse(cachedAfter.value).recommendations).toEqual(anonymous.json.recommendations);
+    expect(await bff.cacheKeys()).toEqual([cachedKey]);
+  });
+});
+
 describe("cache isolation", () => {
   test("web and mobile never share an entry", async () => {
     const [web, mobile] = [await worker("web"), await worker("mobile")];

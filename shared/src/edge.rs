@@ -189,6 +189,27 @@ impl Reply {
         })
     }
 
+    /// Merges a personal part into a (cached, public) JSON body: sets `field` to `value`,
+    /// recomputes the `ETag`, and marks the answer private. The cache entry stays public.
+    pub fn with_personal_field(
+        self,
+        field: &str,
+        value: serde_json::Value,
+    ) -> Result<Self, BffError> {
+        let failed = |_| BffError::internal("response_encoding_failed");
+        let mut body: serde_json::Value = serde_json::from_slice(&self.body).map_err(failed)?;
+        if let Some(object) = body.as_object_mut() {
+            object.insert(field.to_owned(), value);
+        }
+        let body = serde_json::to_vec(&body).map_err(failed)?;
+        Ok(Self {
+            etag: self.etag.map(|_| cache::etag(&body)),
+            body,
+            private: true,
+            ..self
+        })
+    }
+
     /// Personal data: `Cache-Control: private, no-store`, so no shared cache (nor ours) keeps it.
     pub fn private(mut self) -> Self {
         self.private = true;

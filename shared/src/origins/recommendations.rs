@@ -46,6 +46,16 @@ impl RecommendationsClient<'_> {
         self.0.get_json(Service::Recommendations, &path).await
     }
 
+    /// Picks for one signed-in shopper: personal, so never cached.
+    pub async fn for_user(
+        self,
+        user: &super::users::UserId,
+        limit: u32,
+    ) -> Result<Recommendations, OriginError> {
+        let path = format!("/users/{}/home?limit={limit}", user.as_str());
+        self.0.get_json(Service::Recommendations, &path).await
+    }
+
     /// What is popular with everyone (the home page of a shopper who is not signed in).
     pub async fn popular(self, limit: u32) -> Result<Recommendations, OriginError> {
         let path = format!("/home?limit={limit}");

@@ -44,3 +44,20 @@ impl HomeSources {
         })
     }
 }
+
+/// The signed-in shopper's own recommendations, fetched live for merging into the cached public
+/// page. `None` (and the public shelf stays) if the recommender fails.
+pub async fn personal_recommendations(
+    origins: &OriginClient,
+    user: &crate::auth::User,
+    profile: &Profile,
+) -> Option<Recommendations> {
+    if profile.home_recommendations == 0 {
+        return None;
+    }
+    origins
+        .recommendations()
+        .for_user(&user.id, profile.home_recommendations)
+        .await
+        .ok()
+}

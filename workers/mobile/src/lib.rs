@@ -75,6 +75,12 @@ async fn signed_in(scope: &bff_shared::Scope) -> Result<User, bff_shared::BffErr
     bff_shared::auth::bearer::authenticate(scope, "mobile").await
 }
 
+/// The shopper, on a public page, if a valid token says who; otherwise anonymous.
+async fn signed_in_if_any(scope: &bff_shared::Scope) -> Option<User> {
+    scope.header("authorization")?;
+    signed_in(scope).await.ok()
+}
+
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     console_error_panic_hook::set_once();
@@ -84,7 +90,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Cart => account::cart(scope, &signed_in(scope).await?).await,
             Route::Checkout => account::checkout(scope, &signed_in(scope).await?).await,
-            Route::Home => home::get(scope).await,
+            Route::Home => home::get(scope, signed_in_if_any(scope).await).await,
             Route::Listing => listing::get(scope).await,
             Route::Me => account::me(scope, &signed_in(scope).await?).await,
             Route::OpenApi => Ok(Reply::document(OPENAPI)),

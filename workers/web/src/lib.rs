@@ -78,6 +78,12 @@ async fn signed_in(scope: &bff_shared::Scope) -> Result<User, bff_shared::BffErr
     bff_shared::auth::session::authenticate(scope).await
 }
 
+/// The shopper, on a public page, if a live session cookie says who; otherwise anonymous.
+async fn signed_in_if_any(scope: &bff_shared::Scope) -> Option<User> {
+    scope.header("cookie")?;
+    signed_in(scope).await.ok()
+}
+
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     console_error_panic_hook::set_once();
@@ -87,7 +93,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Cart => account::cart(scope, &signed_in(scope).await?).await,
             Route::Checkout => account::checkout(scope, &signed_in(scope).await?).await,
-            Route::Home => home::get(scope).await,
+            Route::Home => home::get(scope, signed_in_if_any(scope).await).await,
             Route::Listing => listing::get(scope).await,
             Route::Login => bff_shared::auth::session::login(scope, "web").await,
             Route::Logout => bff_shared::auth::session::logout(scope).await,
