@@ -16,6 +16,47 @@ pub struct CacheConfig {
 
 const MAX_WINDOW_MS: u64 = 30 * 24 * 3600 * 1000;
 
+const MINUTE_MS: u64 = 60_000;
+const DAY_MS: u64 = 24 * 60 * MINUTE_MS;
+
+/// Windows that suit the storefront's public routes: product data and listings change slowly,
+/// review pages more slowly still, the home page's merchandising a little faster; all may be
+/// served stale for a day when the origins are down rather than fail.
+pub const STANDARD_WINDOWS: &[(&str, Windows)] = &[
+    (
+        "product",
+        Windows {
+            fresh_ms: MINUTE_MS,
+            grace_ms: 5 * MINUTE_MS,
+            max_stale_ms: DAY_MS,
+        },
+    ),
+    (
+        "listing",
+        Windows {
+            fresh_ms: MINUTE_MS,
+            grace_ms: 5 * MINUTE_MS,
+            max_stale_ms: DAY_MS,
+        },
+    ),
+    (
+        "reviews",
+        Windows {
+            fresh_ms: 2 * MINUTE_MS,
+            grace_ms: 10 * MINUTE_MS,
+            max_stale_ms: DAY_MS,
+        },
+    ),
+    (
+        "home",
+        Windows {
+            fresh_ms: MINUTE_MS / 2,
+            grace_ms: 5 * MINUTE_MS,
+            max_stale_ms: DAY_MS,
+        },
+    ),
+];
+
 impl CacheConfig {
     pub fn from_vars(
         defaults: &[(&'static str, Windows)],

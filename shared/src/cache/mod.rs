@@ -15,7 +15,7 @@ mod purge;
 mod read_through;
 mod registry;
 
-pub use config::CacheConfig;
+pub use config::{CacheConfig, STANDARD_WINDOWS};
 pub use etag::{etag, if_none_match};
 pub use freshness::{Age, EntryMeta, Windows};
 pub use key::CacheKey;

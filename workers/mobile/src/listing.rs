@@ -24,12 +24,7 @@ use crate::{fields, profile};
                 ("x-request-id" = String, description = "The request's id."),
                 ("server-timing" = String, description = "One entry per origin call and the cache."),
             )),
-        (status = 304, description = "Not modified: the `If-None-Match` validator matches."),
-        (status = 400, description = "Malformed input.", body = bff_shared::openapi::ErrorResponse),
-        (status = 404, description = "No such resource.", body = bff_shared::openapi::ErrorResponse),
-        (status = 502, description = "A required origin gave an unusable answer.", body = bff_shared::openapi::ErrorResponse),
-        (status = 503, description = "A required origin is unavailable.", body = bff_shared::openapi::ErrorResponse),
-        (status = 504, description = "A required origin timed out.", body = bff_shared::openapi::ErrorResponse),
+            bff_shared::openapi::ReadFailures,
         )
     )
 )]

@@ -16,7 +16,8 @@ use utoipa::OpenApi;
         crate::listing::get,
         crate::product_page::get,
         crate::reviews::get
-    )
+    ),
+    components(schemas(bff_shared::openapi::ErrorResponse))
 )]
 pub struct ApiDoc;
 

@@ -1,7 +1,7 @@
 //! What the phone's product screen shows: small images, a short description, three short
 //! reviews, six related products, no specs table.
 
-use bff_shared::cache::Windows;
+use bff_shared::cache::{STANDARD_WINDOWS, Windows};
 use bff_shared::shaping::{ImageSize, Profile, TextLimit};
 
 pub const PROFILE: Profile = Profile {
@@ -43,38 +43,6 @@ pub fn for_request(save_data: bool) -> (&'static Profile, &'static str) {
     }
 }
 
-/// Default cache windows per route, as the web's; see `wrangler/mobile.toml` to override.
-pub const CACHE: &[(&str, Windows)] = &[
-    (
-        "product",
-        Windows {
-            fresh_ms: 60_000,
-            grace_ms: 300_000,
-            max_stale_ms: 86_400_000,
-        },
-    ),
-    (
-        "listing",
-        Windows {
-            fresh_ms: 60_000,
-            grace_ms: 300_000,
-            max_stale_ms: 86_400_000,
-        },
-    ),
-    (
-        "reviews",
-        Windows {
-            fresh_ms: 120_000,
-            grace_ms: 600_000,
-            max_stale_ms: 86_400_000,
-        },
-    ),
-    (
-        "home",
-        Windows {
-            fresh_ms: 30_000,
-            grace_ms: 300_000,
-            max_stale_ms: 86_400_000,
-        },
-    ),
-];
+/// Cache windows per route: the platform's standard ones (see the README), overridable per
+/// environment by `CACHE_<ROUTE>_*_MS` vars.
+pub const CACHE: &[(&str, Windows)] = STANDARD_WINDOWS;
