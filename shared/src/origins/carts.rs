@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::users::UserId;
-use crate::origin::{Call, OriginClient, OriginError, Service};
+use crate::origin::{Call, Failure, OriginClient, OriginError, Service};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Cart {
@@ -53,7 +53,7 @@ impl Carts<'_> {
             product_id,
             quantity,
         })
-        .unwrap_or_default();
+        .map_err(|_| OriginError::new(Service::Carts, Failure::Internal))?;
         let call = Call::post(&path, &body).idempotency_key(idempotency_key);
         self.0.send_json(Service::Carts, call).await
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::origin::{Call, OriginClient, OriginError, Service};
+use crate::origin::{Call, Failure, OriginClient, OriginError, Service};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct TokenGrant {
@@ -60,7 +60,7 @@ impl Identity<'_> {
             password,
             audience,
         })
-        .unwrap_or_default();
+        .map_err(|_| OriginError::new(Service::Identity, Failure::Internal))?;
         self.0
             .send_json(Service::Identity, Call::post("/token", &body))
             .await

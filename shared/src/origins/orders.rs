@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::carts::Line;
 use super::users::UserId;
-use crate::origin::{Call, OriginClient, OriginError, Service};
+use crate::origin::{Call, Failure, OriginClient, OriginError, Service};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Order {
@@ -35,7 +35,7 @@ impl Orders<'_> {
         let body = serde_json::to_vec(&PlaceOrder {
             user_id: user.as_str(),
         })
-        .unwrap_or_default();
+        .map_err(|_| OriginError::new(Service::Orders, Failure::Internal))?;
         let call = Call::post("/orders", &body).idempotency_key(Some(idempotency_key));
         self.0.send_json(Service::Orders, call).await
     }

@@ -2,14 +2,41 @@
 //! its products in one batched call per origin, at once. Prices are required (a listing without
 //! prices is no listing); availability is optional (`degraded: ["availability"]`).
 
+use crate::cache::CacheKey;
 use crate::error::BffError;
 use crate::fanout::{Parts, optional, required, try_join};
 use crate::origin::OriginClient;
 use crate::origins::catalog::{ListingQuery, ProductSummary};
 use crate::origins::pricing::Price;
+use crate::params::{self, Query};
 use crate::shaping::Availability;
+use crate::shaping::Profile;
 
 pub const AVAILABILITY: &str = "availability";
+
+/// The listing a request asks for (`category`, `q`, `limit`), validated and normalized, at
+/// offset 0: the frontend then places it by page number or cursor.
+pub fn requested(query: &Query, profile: &Profile) -> Result<ListingQuery, BffError> {
+    Ok(ListingQuery {
+        category: params::category(query.get("category"))?,
+        text: params::text(query.get("q"))?,
+        offset: 0,
+        limit: params::limit(
+            query.get("limit"),
+            profile.listing_page_size,
+            profile.listing_max_page_size,
+        )?,
+    })
+}
+
+/// The cache key of one page of a listing: spellings of one query share it.
+pub fn cache_key(frontend: &'static str, listing: &ListingQuery) -> CacheKey {
+    CacheKey::new(frontend, "listing")
+        .param("category", listing.category.clone().unwrap_or_default())
+        .param("q", &listing.text)
+        .param("offset", listing.offset)
+        .param("limit", listing.limit)
+}
 
 #[derive(Debug)]
 pub struct ListedProduct {

@@ -3,7 +3,7 @@
 
 use bff_shared::auth::User;
 use bff_shared::cache::{CacheKey, Shaped};
-use bff_shared::pages::home::{HomeSources, personal_recommendations};
+use bff_shared::pages::home::{self, HomeSources};
 use bff_shared::shaping::Profile;
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
@@ -34,36 +34,24 @@ pub async fn get(scope: &Scope, user: Option<User>) -> Result<Reply, BffError> {
     let fields = fields::requested(scope, fields::HOME)?;
     let (profile, variant) = profile::for_request(scope.save_data());
     let key = CacheKey::new(profile.frontend, "home").variant(variant);
-    let origins = scope.origins()?;
-    // The public screen comes from the cache; a signed-in shopper's own shelf is fetched live,
-    // at the same time, and merged in. It never enters the cache.
-    let (public, personal) = futures::join!(
-        scope.cached(key, move |origins| async move {
+    let reply = home::serve(
+        scope,
+        key,
+        move |origins| async move {
             let sources = HomeSources::gather(&origins, profile).await?;
             let degraded = !sources.degraded.is_empty();
             Shaped::json(&HomeScreen::shape(sources, profile), degraded)
-        }),
-        async {
-            match &user {
-                Some(user) => personal_recommendations(origins, user, profile).await,
-                None => None,
-            }
-        }
-    );
-    let reply = match (user, personal) {
-        (None, _) => public?,
-        (Some(_), None) => public?.private(),
-        (Some(_), Some(mine)) => {
-            let shelf: Vec<ProductCard> = mine
-                .items
+        },
+        user,
+        profile,
+        |mine| {
+            mine.items
                 .iter()
                 .map(|item| ProductCard::recommended(item, profile))
-                .collect();
-            let shelf = serde_json::to_value(shelf)
-                .map_err(|_| BffError::internal("response_encoding_failed"))?;
-            public?.with_personal_field("recommendations", shelf)?
-        }
-    };
+                .collect()
+        },
+    )
+    .await?;
     Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
 }
 

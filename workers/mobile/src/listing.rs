@@ -1,11 +1,10 @@
 //! `GET /api/products?category=&q=&cursor=&limit=` for the app's category and search screens:
 //! small pages, opaque cursors, compact cards.
 
-use bff_shared::cache::{CacheKey, Shaped};
-use bff_shared::origins::catalog::ListingQuery;
-use bff_shared::pages::listing::{ListedProduct, ListingSources};
+use bff_shared::cache::Shaped;
+use bff_shared::pages::listing::{self, ListedProduct, ListingSources};
 use bff_shared::shaping::{Availability, Profile};
-use bff_shared::{BffError, Reply, Scope, params};
+use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
 use crate::{fields, profile};
@@ -31,29 +30,14 @@ use crate::{fields, profile};
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     let fields = fields::requested(scope, fields::LISTING)?;
     let (profile, variant) = profile::for_request(scope.save_data());
-    let query = scope.query();
-    let limit = params::limit(
-        query.get("limit"),
-        profile.listing_page_size,
-        profile.listing_max_page_size,
-    )?;
-    let mut listing = ListingQuery {
-        category: params::category(query.get("category"))?,
-        text: params::text(query.get("q"))?,
-        offset: 0,
-        limit,
-    };
+    let mut listing = listing::requested(scope.query(), profile)?;
+    let limit = listing.limit;
     let signer = scope.cursor_signer()?;
     let result_set = listing.result_set_key();
-    if let Some(cursor) = query.get("cursor") {
+    if let Some(cursor) = scope.query().get("cursor") {
         listing.offset = signer.decode(cursor, &result_set)?;
     }
-    let key = CacheKey::new(profile.frontend, "listing")
-        .param("category", listing.category.clone().unwrap_or_default())
-        .param("q", &listing.text)
-        .param("offset", listing.offset)
-        .param("limit", limit)
-        .variant(variant);
+    let key = listing::cache_key(profile.frontend, &listing).variant(variant);
     let reply = scope
         .cached(key, move |origins| async move {
             let sources = ListingSources::gather(&origins, &listing).await?;

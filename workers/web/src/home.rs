@@ -3,7 +3,7 @@
 
 use bff_shared::auth::User;
 use bff_shared::cache::{CacheKey, Shaped};
-use bff_shared::pages::home::{HomeSources, personal_recommendations};
+use bff_shared::pages::home::{self, HomeSources};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
@@ -30,33 +30,19 @@ use crate::profile::PROFILE;
 )]
 pub async fn get(scope: &Scope, user: Option<User>) -> Result<Reply, BffError> {
     let key = CacheKey::new(PROFILE.frontend, "home");
-    let origins = scope.origins()?;
-    // The public page comes from the cache; a signed-in shopper's own shelf is fetched live, at
-    // the same time, and merged in. It never enters the cache.
-    let (public, personal) = futures::join!(
-        scope.cached(key, |origins| async move {
+    home::serve(
+        scope,
+        key,
+        |origins| async move {
             let sources = HomeSources::gather(&origins, &PROFILE).await?;
             let degraded = !sources.degraded.is_empty();
             Shaped::json(&HomePage::from(sources), degraded)
-        }),
-        async {
-            match &user {
-                Some(user) => personal_recommendations(origins, user, &PROFILE).await,
-                None => None,
-            }
-        }
-    );
-    let public = public?;
-    match (user, personal) {
-        (None, _) => Ok(public),
-        (Some(_), None) => Ok(public.private()),
-        (Some(_), Some(mine)) => {
-            let shelf: Vec<ProductCard> = mine.items.iter().map(ProductCard::from).collect();
-            let shelf = serde_json::to_value(shelf)
-                .map_err(|_| BffError::internal("response_encoding_failed"))?;
-            public.with_personal_field("recommendations", shelf)
-        }
-    }
+        },
+        user,
+        &PROFILE,
+        |mine| mine.items.iter().map(ProductCard::from).collect(),
+    )
+    .await
 }
 
 #[derive(Serialize)]

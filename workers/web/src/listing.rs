@@ -1,9 +1,8 @@
 //! `GET /api/products?category=&q=&page=&limit=` for the web's category and search pages:
 //! numbered pages, generous page sizes, cards with brand, price and availability.
 
-use bff_shared::cache::{CacheKey, Shaped};
-use bff_shared::origins::catalog::ListingQuery;
-use bff_shared::pages::listing::{ListedProduct, ListingSources};
+use bff_shared::cache::Shaped;
+use bff_shared::pages::listing::{self, ListedProduct, ListingSources};
 use bff_shared::pagination::page_offset;
 use bff_shared::shaping::{Availability, Money};
 use bff_shared::{BffError, Reply, Scope, params};
@@ -31,24 +30,11 @@ use crate::profile::PROFILE;
     )
 )]
 pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
-    let query = scope.query();
-    let page = params::page(query.get("page"))?;
-    let limit = params::limit(
-        query.get("limit"),
-        PROFILE.listing_page_size,
-        PROFILE.listing_max_page_size,
-    )?;
-    let listing = ListingQuery {
-        category: params::category(query.get("category"))?,
-        text: params::text(query.get("q"))?,
-        offset: page_offset(page, limit)?,
-        limit,
-    };
-    let key = CacheKey::new(PROFILE.frontend, "listing")
-        .param("category", listing.category.clone().unwrap_or_default())
-        .param("q", &listing.text)
-        .param("offset", listing.offset)
-        .param("limit", limit);
+    let page = params::page(scope.query().get("page"))?;
+    let mut listing = listing::requested(scope.query(), &PROFILE)?;
+    let limit = listing.limit;
+    listing.offset = page_offset(page, limit)?;
+    let key = listing::cache_key(PROFILE.frontend, &listing);
     scope
         .cached(key, move |origins| async move {
             let sources = ListingSources::gather(&origins, &listing).await?;
