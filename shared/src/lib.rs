@@ -16,6 +16,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod confirmation;
 pub mod edge;
 pub mod error;
 pub mod fanout;
@@ -32,6 +33,7 @@ pub mod request_id;
 pub mod resilience;
 pub mod routing;
 pub mod shaping;
+pub mod storefront;
 pub mod timing;
 
 pub use edge::{App, Reply, Scope, serve};

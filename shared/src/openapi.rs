@@ -203,6 +203,37 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     .filter_map(Option::as_mut)
 }
 
+/// The checks every Worker's description gets: `workers/<frontend>/openapi.json` is what the
+/// code generates (see [`check_document`]), and the document describes exactly the Worker's
+/// route table, every route and nothing else.
+pub fn check_worker<R>(
+    document: &OpenApi,
+    routes: &[(&'static str, &'static str, R)],
+    manifest_dir: &str,
+) -> Result<(), String> {
+    let json = document
+        .to_pretty_json()
+        .map_err(|error| error.to_string())?
+        + "\n";
+    check_document(
+        &json,
+        &std::path::Path::new(manifest_dir).join("openapi.json"),
+    )?;
+    let mut table: Vec<(String, String)> = routes
+        .iter()
+        .map(|(method, pattern, _)| ((*method).to_owned(), (*pattern).to_owned()))
+        .collect();
+    table.sort();
+    let described = operations_of(document);
+    if described == table {
+        Ok(())
+    } else {
+        Err(format!(
+            "the document describes {described:?} but the Worker routes {table:?}"
+        ))
+    }
+}
+
 /// The method and path of every operation of a document, in route-table form (`GET`,
 /// `/api/products/:id`), for comparing a Worker's route table with its description.
 pub fn operations_of(openapi: &OpenApi) -> Vec<(String, String)> {

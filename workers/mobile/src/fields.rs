@@ -158,7 +158,8 @@ mod tests {
 
     #[test]
     fn allowed_fields_are_exactly_the_views_properties() {
-        let document: Value = serde_json::from_str(&crate::openapi::document().unwrap()).unwrap();
+        use bff_shared::storefront::Storefront as _;
+        let document: Value = serde_json::from_str(crate::Mobile::OPENAPI).unwrap();
         for (view, allowed) in [
             ("ProductScreen", super::PRODUCT),
             ("ListingScreen", super::LISTING),

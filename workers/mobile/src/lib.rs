@@ -14,99 +14,76 @@ mod profile;
 mod reviews;
 
 use bff_shared::auth::User;
-use bff_shared::cache;
 use bff_shared::origin::Service;
-use bff_shared::pages::account;
-use bff_shared::{App, Reply, serve};
+use bff_shared::routing::Found;
+use bff_shared::storefront::{Route, Storefront};
+use bff_shared::{App, BffError, Reply, Scope};
 use worker::{Context, Env, Request, Response, event};
 
-/// The API description, generated from the view types (see `openapi.rs`).
-const OPENAPI: &str = include_str!("../openapi.json");
-
+/// The mobile team's own screens; account, cart and checkout are the storefront's common ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Route {
-    AddToCart,
-    CachePurge,
-    Cart,
-    Checkout,
+enum Own {
     Description,
     Home,
     Listing,
-    Me,
-    OpenApi,
     ProductPage,
-    RemoveFromCart,
     Reviews,
 }
 
-const APP: App<Route> = App {
-    origins: &[
-        Service::Catalog,
-        Service::Pricing,
-        Service::Inventory,
-        Service::Reviews,
-        Service::Recommendations,
-        Service::Users,
-        Service::Carts,
-        Service::Orders,
-        Service::Identity,
-    ],
-    routes: &[
-        ("GET", "/api/home", Route::Home),
-        ("GET", "/openapi.json", Route::OpenApi),
-        ("GET", "/api/products", Route::Listing),
-        ("GET", "/api/products/:id", Route::ProductPage),
-        ("GET", "/api/products/:id/reviews", Route::Reviews),
-        ("GET", "/api/products/:id/description", Route::Description),
-        ("GET", "/api/me", Route::Me),
-        ("GET", "/api/cart", Route::Cart),
-        ("POST", "/api/cart/items", Route::AddToCart),
-        (
-            "DELETE",
-            "/api/cart/items/:productId",
-            Route::RemoveFromCart,
-        ),
-        ("POST", "/api/checkout", Route::Checkout),
-        ("POST", "/__admin/cache/purge", Route::CachePurge),
-    ],
-    cache: profile::CACHE,
-    browser_origin: false,
-};
+struct Mobile;
 
-/// The app's flavour: a bearer JWT from the identity service, audience `mobile`.
-async fn signed_in(scope: &bff_shared::Scope) -> Result<User, bff_shared::BffError> {
-    bff_shared::auth::bearer::authenticate(scope, "mobile").await
+impl Storefront for Mobile {
+    type Own = Own;
+    const FRONTEND: &'static str = profile::PROFILE.frontend;
+    /// The API description, generated from the view types (see `openapi.rs`).
+    const OPENAPI: &'static str = include_str!("../openapi.json");
+    const APP: App<Route<Own>> = App {
+        origins: &[
+            Service::Catalog,
+            Service::Pricing,
+            Service::Inventory,
+            Service::Reviews,
+            Service::Recommendations,
+            Service::Users,
+            Service::Carts,
+            Service::Orders,
+            Service::Identity,
+        ],
+        routes: bff_shared::storefront_routes![
+            "GET" "/api/home" => Own::Home,
+            "GET" "/api/products" => Own::Listing,
+            "GET" "/api/products/:id" => Own::ProductPage,
+            "GET" "/api/products/:id/reviews" => Own::Reviews,
+            "GET" "/api/products/:id/description" => Own::Description,
+        ],
+        cache: profile::CACHE,
+        browser_origin: false,
+    };
+
+    /// The app's flavour: a bearer JWT from the identity service, audience `mobile`.
+    async fn signed_in(scope: &Scope) -> Result<User, BffError> {
+        bff_shared::auth::bearer::authenticate(scope, "mobile").await
+    }
+
+    async fn own(scope: &Scope, route: Own, found: &Found<Route<Own>>) -> Result<Reply, BffError> {
+        match route {
+            Own::Description => description::get(scope, found.param("id")).await,
+            Own::Home => home::get(scope, Self::signed_in_if_any(scope).await).await,
+            Own::Listing => listing::get(scope).await,
+            Own::ProductPage => product_page::get(scope, found.param("id")).await,
+            Own::Reviews => reviews::get(scope, found.param("id")).await,
+        }
+    }
 }
 
-/// The shopper, on a public page, if a valid token says who; otherwise anonymous.
-async fn signed_in_if_any(scope: &bff_shared::Scope) -> Option<User> {
-    scope.header("authorization")?;
-    signed_in(scope).await.ok()
-}
+/// The route table, for the tests beside it.
+#[cfg(test)]
+const FRONTEND_APP: &App<Route<Own>> = &Mobile::APP;
 
 #[event(fetch)]
 async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     console_error_panic_hook::set_once();
-    serve(request, &env, ctx, &APP, async |scope, found| {
-        match found.route {
-            Route::AddToCart => account::add_item(scope, &signed_in(scope).await?).await,
-            Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
-            Route::Cart => account::cart(scope, &signed_in(scope).await?).await,
-            Route::Checkout => account::checkout(scope, &signed_in(scope).await?).await,
-            Route::Description => description::get(scope, found.param("id")).await,
-            Route::Home => home::get(scope, signed_in_if_any(scope).await).await,
-            Route::Listing => listing::get(scope).await,
-            Route::Me => account::me(scope, &signed_in(scope).await?).await,
-            Route::OpenApi => Ok(Reply::document(OPENAPI)),
-            Route::ProductPage => product_page::get(scope, found.param("id")).await,
-            Route::RemoveFromCart => {
-                let user = signed_in(scope).await?;
-                account::remove_item(scope, &user, found.param("productId")).await
-            }
-            Route::Reviews => reviews::get(scope, found.param("id")).await,
-        }
-    })
-    .await
+    bff_shared::storefront::serve::<Mobile>(request, &env, ctx).await
 }
 
 #[cfg(test)]
@@ -116,10 +93,10 @@ mod tests {
 
     #[test]
     fn route_table_is_valid() {
-        let routes = Routes::new(APP.routes).unwrap();
+        let routes = Routes::new(FRONTEND_APP.routes).unwrap();
         assert_eq!(
             routes.find("GET", "/api/products/1").unwrap().route,
-            Route::ProductPage
+            Route::Own(Own::ProductPage)
         );
     }
 }

@@ -1,0 +1,148 @@
+//! A storefront BFF Worker, declared: the endpoints every frontend serves the same way (account,
+//! cart, checkout, cache purge, the API description) are routed and handled here once; a
+//! frontend names its own routes (its screens), its credential, and overrides a shared handler
+//! only where its clients need something else (a voice checkout in two steps, say).
+//!
+//! ```ignore
+//! struct Kiosk;
+//! impl Storefront for Kiosk {
+//!     type Own = Own;
+//!     const APP: App<Route<Own>> = App { routes: bff_shared::storefront_routes![
+//!         "GET" "/api/products/:id" => Own::ProductPage,
+//!     ], .. };
+//!     ...
+//! }
+//! ```
+
+use std::future::Future;
+
+use crate::auth::User;
+use crate::edge::{App, Reply, Scope};
+use crate::error::BffError;
+use crate::pages::account;
+use crate::routing::Found;
+
+/// The endpoints every storefront BFF serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Common {
+    OpenApi,
+    Me,
+    Cart,
+    AddToCart,
+    RemoveFromCart,
+    Checkout,
+    CachePurge,
+}
+
+/// A route of a storefront Worker: a common endpoint, or one of the frontend's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route<Own> {
+    Common(Common),
+    Own(Own),
+}
+
+/// A route table: the common endpoints, then the frontend's own rows
+/// (`"GET" "/api/products/:id" => Own::ProductPage`).
+#[macro_export]
+macro_rules! storefront_routes {
+    ($($method:literal $path:literal => $own:expr),* $(,)?) => {
+        &[
+            ("GET", "/openapi.json", $crate::storefront::Route::Common($crate::storefront::Common::OpenApi)),
+            ("GET", "/api/me", $crate::storefront::Route::Common($crate::storefront::Common::Me)),
+            ("GET", "/api/cart", $crate::storefront::Route::Common($crate::storefront::Common::Cart)),
+            ("POST", "/api/cart/items", $crate::storefront::Route::Common($crate::storefront::Common::AddToCart)),
+            ("DELETE", "/api/cart/items/:productId", $crate::storefront::Route::Common($crate::storefront::Common::RemoveFromCart)),
+            ("POST", "/api/checkout", $crate::storefront::Route::Common($crate::storefront::Common::Checkout)),
+            ("POST", "/__admin/cache/purge", $crate::storefront::Route::Common($crate::storefront::Common::CachePurge)),
+            $(($method, $path, $crate::storefront::Route::Own($own)),)*
+        ]
+    };
+}
+
+/// One frontend's BFF. The provided handlers are the shared ones; override where the
+/// frontend's clients need another answer.
+pub trait Storefront: 'static {
+    /// The frontend's own routes.
+    type Own: Copy + 'static;
+    /// Its origins, route table (built with [`storefront_routes!`]), cache windows, browser app.
+    const APP: App<Route<Self::Own>>;
+    /// Its name, as in cache keys and logs.
+    const FRONTEND: &'static str;
+    /// Its API description (`workers/<frontend>/openapi.json`).
+    const OPENAPI: &'static str;
+
+    /// The signed-in shopper, by the frontend's credential, or a 401.
+    fn signed_in(scope: &Scope) -> impl Future<Output = Result<User, BffError>>;
+
+    /// Answers one of the frontend's own routes.
+    fn own(
+        scope: &Scope,
+        route: Self::Own,
+        found: &Found<Route<Self::Own>>,
+    ) -> impl Future<Output = Result<Reply, BffError>>;
+
+    fn me(scope: &Scope, user: &User) -> impl Future<Output = Result<Reply, BffError>> {
+        account::me(scope, user)
+    }
+
+    fn cart(scope: &Scope, user: &User) -> impl Future<Output = Result<Reply, BffError>> {
+        account::cart(scope, user)
+    }
+
+    fn add_to_cart(scope: &Scope, user: &User) -> impl Future<Output = Result<Reply, BffError>> {
+        account::add_item(scope, user)
+    }
+
+    fn remove_from_cart(
+        scope: &Scope,
+        user: &User,
+        product_id: &str,
+    ) -> impl Future<Output = Result<Reply, BffError>> {
+        account::remove_item(scope, user, product_id)
+    }
+
+    fn checkout(scope: &Scope, user: &User) -> impl Future<Output = Result<Reply, BffError>> {
+        account::checkout(scope, user)
+    }
+
+    /// The shopper on a public page, if their credential is valid; otherwise anonymous.
+    fn signed_in_if_any(scope: &Scope) -> impl Future<Output = Option<User>> {
+        async move {
+            if scope.header("authorization").is_none() && scope.header("cookie").is_none() {
+                return None;
+            }
+            Self::signed_in(scope).await.ok()
+        }
+    }
+}
+
+/// Answers a routed request of storefront `S`.
+pub async fn handle<S: Storefront>(
+    scope: &Scope,
+    found: Found<Route<S::Own>>,
+) -> Result<Reply, BffError> {
+    match found.route {
+        Route::Own(own) => S::own(scope, own, &found).await,
+        Route::Common(Common::OpenApi) => Ok(Reply::document(S::OPENAPI)),
+        Route::Common(Common::CachePurge) => crate::cache::purge(scope, S::FRONTEND).await,
+        Route::Common(Common::Me) => S::me(scope, &S::signed_in(scope).await?).await,
+        Route::Common(Common::Cart) => S::cart(scope, &S::signed_in(scope).await?).await,
+        Route::Common(Common::AddToCart) => {
+            S::add_to_cart(scope, &S::signed_in(scope).await?).await
+        }
+        Route::Common(Common::RemoveFromCart) => {
+            let user = S::signed_in(scope).await?;
+            S::remove_from_cart(scope, &user, found.param("productId")).await
+        }
+        Route::Common(Common::Checkout) => S::checkout(scope, &S::signed_in(scope).await?).await,
+    }
+}
+
+/// The Worker's fetch handler for storefront `S`.
+pub async fn serve<S: Storefront>(
+    request: worker::Request,
+    env: &worker::Env,
+    ctx: worker::Context,
+) -> worker::Result<worker::Response> {
+    crate::edge::serve(request, env, ctx, &S::APP, handle::<S>).await
+}
