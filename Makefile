@@ -6,7 +6,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-WORKERS := web mobile
+# Every frontend is a folder: workers/<name>/ (crate bff-<name>), wrangler/<name>.toml, tests/<name>/.
+WORKERS := $(sort $(patsubst workers/%/Cargo.toml,%,$(wildcard workers/*/Cargo.toml)))
 ENVS := dev staging production
 
 export EDGE_BFF_CACHE ?= $(HOME)/.cache/edge-bff
@@ -23,11 +24,13 @@ export MOCK_ORIGINS_BIN := $(CARGO_TARGET_DIR)/mocks/mock-origins
 SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -name Cargo.toml)
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
-.PHONY: help bootstrap build mocks dev dev-web dev-mobile test test-rust test-miniflare \
-	lint bench openapi clients check-clients check-deploy clean $(addprefix build-,$(WORKERS))
+.PHONY: help bootstrap build mocks dev test test-rust test-miniflare lint bench openapi clients \
+	check-clients check-deploy new-frontend clean \
+	$(addprefix build-,$(WORKERS)) $(addprefix dev-,$(WORKERS)) $(addprefix test-,$(WORKERS))
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "  make dev-<frontend>, build-<frontend>, test-<frontend>: one frontend's ($(WORKERS))"
 
 bootstrap: ## install missing tools (wasm target, worker-build, wasm-bindgen-cli, Node 22, npm packages)
 	@scripts/bootstrap.sh
@@ -40,6 +43,16 @@ workers/$(1)/build/index.js: $(SHARED_SOURCES) $(shell find workers/$(1) -name '
 	worker-build --release workers/$(1)
 	@touch $$@
 build-$(1): workers/$(1)/build/index.js
+
+dev-$(1): bootstrap build-$(1) mocks
+	@scripts/dev.sh $(1)
+
+# One team's checks only: its crate's Rust tests, its Miniflare folder, its deploy dry-runs.
+test-$(1): bootstrap build-$(1) mocks
+	cargo test -p bff-$(1) --locked
+	@scripts/bootstrap.sh --browser
+	vitest run tests/$(1)/
+	@scripts/check-deploy.sh "$(1)" "$(ENVS)"
 endef
 $(foreach worker,$(WORKERS),$(eval $(call worker_rules,$(worker))))
 
@@ -49,14 +62,11 @@ $(MOCK_ORIGINS_BIN): $(MOCK_SOURCES)
 	cargo build --profile mocks -p mock-origins
 	@touch $@
 
-dev: bootstrap build ## mocks on :8700, web BFF on :8787, mobile BFF on :8788; Ctrl-C stops all
+dev: bootstrap build ## mocks on :8700 and every BFF on its port (web :8787, mobile :8788, voice :8789); Ctrl-C stops all
 	@scripts/dev.sh $(WORKERS)
 
-dev-web: bootstrap build-web mocks ## mocks on :8700 and the web BFF on :8787
-	@scripts/dev.sh web
-
-dev-mobile: bootstrap build-mobile mocks ## mocks on :8700 and the mobile BFF on :8788
-	@scripts/dev.sh mobile
+new-frontend: ## scaffold a new frontend: make new-frontend NAME=<name>
+	@scripts/new-frontend.sh "$(NAME)"
 
 test: bootstrap lint check-clients test-rust build test-miniflare check-deploy ## everything CI checks
 	@rust=$$(cat $(CARGO_TARGET_DIR)/rust-tests.count); mf=$$(cat $(CARGO_TARGET_DIR)/miniflare-tests.count); \
@@ -90,7 +100,7 @@ check-clients: bootstrap ## the committed clients match the documents, and the w
 	tsc -p workers/web
 
 openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and the typed clients
-	UPDATE_OPENAPI=1 cargo test -p bff-web -p bff-mobile openapi
+	UPDATE_OPENAPI=1 cargo test $(addprefix -p bff-,$(WORKERS)) openapi
 	@scripts/clients.sh
 
 bench: bootstrap build ## benchmark report: payload sizes, latency, bundle sizes

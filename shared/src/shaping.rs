@@ -77,6 +77,28 @@ pub struct Profile {
     pub reviews_page_size: u32,
 }
 
+impl Profile {
+    /// A small-screen starting point for a new frontend, which names itself and adjusts the
+    /// rest: one medium image, short texts, the rating without reviews, no related products.
+    pub const COMPACT: Self = Self {
+        frontend: "",
+        gallery_image: ImageSize::Medium,
+        gallery_limit: Some(1),
+        card_image: ImageSize::Thumb,
+        description: TextLimit::Chars(200),
+        reviews_on_product_page: 1,
+        review_text: TextLimit::Chars(120),
+        related_products: 0,
+        specs: false,
+        home_featured: 6,
+        home_recommendations: 0,
+        home_categories: Some(8),
+        listing_page_size: 10,
+        listing_max_page_size: 20,
+        reviews_page_size: 10,
+    };
+}
+
 /// Cuts `text` to at most `max_chars` characters, at the last word boundary that fits, and marks
 /// the cut with an ellipsis. A single word longer than the limit is cut mid-word.
 pub fn truncate_at_word(text: &str, max_chars: usize) -> Cow<'_, str> {
