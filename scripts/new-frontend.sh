@@ -116,5 +116,6 @@ MD
 
 # Its API description, generated from the code, and the workspace's formatting.
 cargo fmt -p "bff-$name"
+echo '{}' >"workers/$name/openapi.json"
 UPDATE_OPENAPI=1 cargo test -q -p "bff-$name" openapi >/dev/null
 echo "new-frontend: created workers/$name, wrangler/$name.toml (dev port $port), tests/$name; next: make test-$name"
