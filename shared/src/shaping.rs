@@ -205,6 +205,23 @@ impl ImageView {
     }
 }
 
+/// A product's star rating as a screen shows it: one decimal is all a star row needs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct Rating {
+    pub average: f64,
+    pub count: u32,
+}
+
+impl Rating {
+    pub fn of(page: &crate::origins::reviews::ReviewPage) -> Self {
+        Self {
+            average: (page.average_rating * 10.0).round() / 10.0,
+            count: page.total,
+        }
+    }
+}
+
 /// Stock as a screen shows it: the state, the words for it, the count when few are left (the
 /// origin's own low-stock rule decides "few"), and when an out-of-stock product comes back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

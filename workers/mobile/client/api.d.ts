@@ -358,6 +358,7 @@ export interface components {
             /** Format: int32 */
             readonly purged: number;
         };
+        /** @description A product's star rating as a screen shows it: one decimal is all a star row needs. */
         readonly Rating: {
             /** Format: double */
             readonly average: number;

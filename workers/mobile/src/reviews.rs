@@ -6,6 +6,7 @@ use bff_shared::origins::catalog::ProductId;
 use bff_shared::origins::reviews::{Review, ReviewPage};
 use bff_shared::pages::product::review_page;
 use bff_shared::shaping::Profile;
+pub use bff_shared::shaping::Rating;
 use bff_shared::{BffError, Reply, Scope, params};
 use serde::Serialize;
 
@@ -74,23 +75,6 @@ pub struct ReviewsScreen {
     items: Vec<ReviewPreview>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_cursor: Option<String>,
-}
-
-#[derive(Serialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
-pub struct Rating {
-    average: f64,
-    count: u32,
-}
-
-impl Rating {
-    /// One decimal is all a star row shows.
-    pub fn of(page: &ReviewPage) -> Self {
-        Self {
-            average: (page.average_rating * 10.0).round() / 10.0,
-            count: page.total,
-        }
-    }
 }
 
 #[derive(Serialize)]
