@@ -118,4 +118,5 @@ MD
 cargo fmt -p "bff-$name"
 echo '{}' >"workers/$name/openapi.json"
 UPDATE_OPENAPI=1 cargo test -q -p "bff-$name" openapi >/dev/null
+scripts/clients.sh >/dev/null
 echo "new-frontend: created workers/$name, wrangler/$name.toml (dev port $port), tests/$name; next: make test-$name"
