@@ -16,9 +16,12 @@ use crate::origins::carts::Cart;
 type HmacSha256 = Hmac<Sha256>;
 
 const EXPIRY_LEN: usize = 8;
-const FINGERPRINT_LEN: usize = 16;
+const USER_LEN: usize = 8;
+const CART_LEN: usize = 16;
 const TAG_LEN: usize = 16;
-const PAYLOAD_LEN: usize = EXPIRY_LEN + FINGERPRINT_LEN;
+const USER_AT: usize = EXPIRY_LEN;
+const CART_AT: usize = USER_AT + USER_LEN;
+const PAYLOAD_LEN: usize = CART_AT + CART_LEN;
 /// Longest token accepted: its encoded length; nothing longer is decoded.
 const MAX_TOKEN_LEN: usize = 64;
 
@@ -42,15 +45,23 @@ impl ConfirmationSigner {
         let mut token = [0u8; PAYLOAD_LEN + TAG_LEN];
         let expires = now_ms.saturating_add(self.lifetime_ms);
         token[..EXPIRY_LEN].copy_from_slice(&expires.to_be_bytes());
-        token[EXPIRY_LEN..PAYLOAD_LEN].copy_from_slice(&fingerprint(user, cart));
+        token[USER_AT..CART_AT].copy_from_slice(&user_fingerprint(user));
+        token[CART_AT..PAYLOAD_LEN].copy_from_slice(&cart_fingerprint(cart));
         let tag = self.tag(&token[..PAYLOAD_LEN]);
         token[PAYLOAD_LEN..].copy_from_slice(&tag);
         URL_SAFE_NO_PAD.encode(token)
     }
 
-    /// Accepts `token` only if this Worker issued it, to `user`, for `cart` exactly as it is,
-    /// and it has not expired at `now_ms`.
-    pub fn check(&self, token: &str, user: &str, cart: &Cart, now_ms: u64) -> Result<(), BffError> {
+    /// Accepts `token` only if this Worker issued it, to `user`, it has not expired at `now_ms`,
+    /// and, when `cart` is given, for that cart exactly as it is. (Without a cart: the order may
+    /// already be placed, its cart emptied, and the same request retried.)
+    pub fn check(
+        &self,
+        token: &str,
+        user: &str,
+        cart: Option<&Cart>,
+        now_ms: u64,
+    ) -> Result<(), BffError> {
         let invalid = || {
             BffError::bad_request(
                 "invalid_confirmation",
@@ -68,7 +79,9 @@ impl ConfirmationSigner {
         let mut mac = self.mac();
         mac.update(payload);
         mac.verify_truncated_left(tag).map_err(|_| invalid())?;
-        if payload[EXPIRY_LEN..] != fingerprint(user, cart) {
+        if payload[USER_AT..CART_AT] != user_fingerprint(user)
+            || cart.is_some_and(|cart| payload[CART_AT..] != cart_fingerprint(cart))
+        {
             return Err(invalid());
         }
         let mut expires = [0u8; EXPIRY_LEN];
@@ -99,12 +112,16 @@ impl ConfirmationSigner {
     }
 }
 
-/// The shopper and everything they were told about the cart, hashed. Fields are length- or
-/// count-prefixed so that no two different carts hash the same bytes.
-fn fingerprint(user: &str, cart: &Cart) -> [u8; FINGERPRINT_LEN] {
+fn user_fingerprint(user: &str) -> [u8; USER_LEN] {
+    let mut out = [0u8; USER_LEN];
+    out.copy_from_slice(&Sha256::digest(user.as_bytes())[..USER_LEN]);
+    out
+}
+
+/// Everything the shopper was told about the cart, hashed. Fields are length- or count-prefixed
+/// so that no two different carts hash the same bytes.
+fn cart_fingerprint(cart: &Cart) -> [u8; CART_LEN] {
     let mut hash = Sha256::new();
-    hash.update((user.len() as u64).to_be_bytes());
-    hash.update(user.as_bytes());
     hash.update((cart.currency.len() as u64).to_be_bytes());
     hash.update(cart.currency.as_bytes());
     hash.update(cart.subtotal_minor.to_be_bytes());
@@ -115,8 +132,8 @@ fn fingerprint(user: &str, cart: &Cart) -> [u8; FINGERPRINT_LEN] {
         hash.update(line.unit_price_minor.to_be_bytes());
         hash.update(line.line_total_minor.to_be_bytes());
     }
-    let mut out = [0u8; FINGERPRINT_LEN];
-    out.copy_from_slice(&hash.finalize()[..FINGERPRINT_LEN]);
+    let mut out = [0u8; CART_LEN];
+    out.copy_from_slice(&hash.finalize()[..CART_LEN]);
     out
 }
 
@@ -148,17 +165,20 @@ mod tests {
     fn a_token_confirms_its_own_shopper_and_cart_within_its_lifetime() {
         let signer = ConfirmationSigner::new("a secret of some length", 120_000);
         let token = signer.issue("usr-1", &cart(2), NOW);
-        assert!(
-            signer
-                .check(&token, "usr-1", &cart(2), NOW + 119_000)
-                .is_ok()
-        );
-        let late = signer.check(&token, "usr-1", &cart(2), NOW + 121_000);
+        let check = |user, cart: Option<&Cart>, at| signer.check(&token, user, cart, at);
+        assert!(check("usr-1", Some(&cart(2)), NOW + 119_000).is_ok());
+        assert!(check("usr-1", None, NOW).is_ok());
+        let late = check("usr-1", Some(&cart(2)), NOW + 121_000);
         assert_eq!(code(late), "confirmation_expired");
-        let other_user = signer.check(&token, "usr-2", &cart(2), NOW);
-        assert_eq!(code(other_user), "invalid_confirmation");
-        let changed_cart = signer.check(&token, "usr-1", &cart(3), NOW);
-        assert_eq!(code(changed_cart), "invalid_confirmation");
+        assert_eq!(
+            code(check("usr-2", Some(&cart(2)), NOW)),
+            "invalid_confirmation"
+        );
+        assert_eq!(code(check("usr-2", None, NOW)), "invalid_confirmation");
+        assert_eq!(
+            code(check("usr-1", Some(&cart(3)), NOW)),
+            "invalid_confirmation"
+        );
     }
 
     #[test]
@@ -166,7 +186,7 @@ mod tests {
         let signer = ConfirmationSigner::new("a secret of some length", 120_000);
         let other = ConfirmationSigner::new("another secret, elsewhere", 120_000);
         let token = signer.issue("usr-1", &cart(1), NOW);
-        let check = |token: &str| code(signer.check(token, "usr-1", &cart(1), NOW));
+        let check = |token: &str| code(signer.check(token, "usr-1", Some(&cart(1)), NOW));
         assert_eq!(
             check(&other.issue("usr-1", &cart(1), NOW)),
             "invalid_confirmation"

@@ -7,7 +7,7 @@ use crate::http::{Reply, Req, allow};
 use crate::state::AppState;
 
 pub const TOKEN_TTL_SECS: i64 = 900;
-const AUDIENCES: &[&str] = &["web", "mobile"];
+const AUDIENCES: &[&str] = &["web", "mobile", "voice"];
 
 pub fn handle(state: &AppState, req: &Req) -> Reply {
     match req.segs().as_slice() {

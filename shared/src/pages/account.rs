@@ -10,6 +10,7 @@ use crate::error::{BffError, ErrorKind};
 use crate::origin::{Failure, OriginError};
 use crate::origins::carts::{Cart, Line};
 use crate::origins::catalog::ProductSummary;
+use crate::origins::orders::Order;
 use crate::shaping::{ImageSize, ImageView, Locale, Money};
 
 /// Part name, in a cart's `degraded` list, when the catalog could not name the lines.
@@ -95,23 +96,10 @@ fn line_view(line: &Line, currency: &str, locale: Locale) -> LineView {
 /// catalog the cart still answers, its lines unnamed, and says `degraded: ["products"]`.
 async fn cart_view(scope: &Scope, cart: &Cart) -> Result<CartView, BffError> {
     let locale = scope.locale();
-    let mut ids: Vec<u32> = cart.items.iter().map(|line| line.product_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let catalog = scope.origins()?.catalog();
-    let batches = futures::future::join_all(
-        ids.chunks(CATALOG_BATCH)
-            .map(|batch| catalog.summaries(batch)),
-    )
-    .await;
-    let mut products: Vec<ProductSummary> = Vec::with_capacity(ids.len());
-    let mut degraded = Vec::new();
-    for batch in batches {
-        match batch {
-            Ok(found) => products.extend(found),
-            Err(_) => degraded = vec![PRODUCTS],
-        }
-    }
+    let (products, degraded) = match cart_products(scope, cart).await {
+        Ok(products) => (products, Vec::new()),
+        Err(_) => (Vec::new(), vec![PRODUCTS]),
+    };
     let items = cart
         .items
         .iter()
@@ -189,13 +177,46 @@ pub async fn me(scope: &Scope, user: &User) -> Result<Reply, BffError> {
 }
 
 pub async fn cart(scope: &Scope, user: &User) -> Result<Reply, BffError> {
-    let cart = scope.origins()?.carts().get(&user.id).await?;
+    let cart = load_cart(scope, user).await?;
     Ok(Reply::json(&cart_view(scope, &cart).await?)?
         .private()
         .varying_on("accept-language"))
 }
 
 pub async fn add_item(scope: &Scope, user: &User) -> Result<Reply, BffError> {
+    let (cart, _) = add_to_cart(scope, user).await?;
+    Ok(Reply::json(&cart_view(scope, &cart).await?)?
+        .private()
+        .varying_on("accept-language"))
+}
+
+/// The shopper's cart as the carts origin has it (for frontends that shape it themselves).
+pub async fn load_cart(scope: &Scope, user: &User) -> Result<Cart, BffError> {
+    Ok(scope.origins()?.carts().get(&user.id).await?)
+}
+
+/// The products of `cart`, by id, from the catalog in batches (a product the catalog does not
+/// know is left out); an error when the catalog fails.
+pub async fn cart_products(scope: &Scope, cart: &Cart) -> Result<Vec<ProductSummary>, BffError> {
+    let mut ids: Vec<u32> = cart.items.iter().map(|line| line.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let catalog = scope.origins()?.catalog();
+    let batches = futures::future::join_all(
+        ids.chunks(CATALOG_BATCH)
+            .map(|batch| catalog.summaries(batch)),
+    )
+    .await;
+    let mut products = Vec::with_capacity(ids.len());
+    for batch in batches {
+        products.extend(batch?);
+    }
+    Ok(products)
+}
+
+/// `POST /api/cart/items` as an operation: the request's item added (once per
+/// `Idempotency-Key`); the cart after it, and what was added.
+pub async fn add_to_cart(scope: &Scope, user: &User) -> Result<(Cart, AddItem), BffError> {
     let key = idempotency_key(scope, false)?;
     let item: AddItem = scope.json_body(1024).await?;
     if item.product_id == 0 || !(1..=MAX_QUANTITY).contains(&item.quantity) {
@@ -211,9 +232,7 @@ pub async fn add_item(scope: &Scope, user: &User) -> Result<Reply, BffError> {
         .add(&user.id, item.product_id, item.quantity, key.as_deref())
         .await
         .map_err(|e| write_error(e, ("product_not_found", "There is no such product.")))?;
-    Ok(Reply::json(&cart_view(scope, &cart).await?)?
-        .private()
-        .varying_on("accept-language"))
+    Ok((cart, item))
 }
 
 pub async fn remove_item(
@@ -235,18 +254,7 @@ pub async fn remove_item(
 }
 
 pub async fn checkout(scope: &Scope, user: &User) -> Result<Reply, BffError> {
-    let key = idempotency_key(scope, true)?.unwrap_or_default();
-    let order = scope
-        .origins()?
-        .orders()
-        .place(&user.id, &key)
-        .await
-        .map_err(|error| match error.failure {
-            Failure::Status(422) => {
-                BffError::new(ErrorKind::Unprocessable, "cart_empty", "The cart is empty.")
-            }
-            _ => write_error(error, ("user_not_found", "No such user.")),
-        })?;
+    let order = place_order(scope, user).await?;
     Ok(Reply::json(&OrderView {
         items: order
             .items
@@ -260,4 +268,21 @@ pub async fn checkout(scope: &Scope, user: &User) -> Result<Reply, BffError> {
     })?
     .private()
     .with_status(201))
+}
+
+/// `POST /api/checkout` as an operation: the cart ordered, once per `Idempotency-Key` (which it
+/// requires): the same key again gets the same order.
+pub async fn place_order(scope: &Scope, user: &User) -> Result<Order, BffError> {
+    let key = idempotency_key(scope, true)?.unwrap_or_default();
+    scope
+        .origins()?
+        .orders()
+        .place(&user.id, &key)
+        .await
+        .map_err(|error| match error.failure {
+            Failure::Status(422) => {
+                BffError::new(ErrorKind::Unprocessable, "cart_empty", "The cart is empty.")
+            }
+            _ => write_error(error, ("user_not_found", "No such user.")),
+        })
 }

@@ -3,7 +3,7 @@
 
 use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::ProductId;
-use bff_shared::origins::reviews::{Review, ReviewPage};
+use bff_shared::origins::reviews::Review;
 use bff_shared::pages::product::review_page;
 use bff_shared::shaping::Profile;
 pub use bff_shared::shaping::Rating;
