@@ -51,7 +51,7 @@ dev-$(1): bootstrap build-$(1) mocks
 test-$(1): bootstrap build-$(1) mocks
 	cargo test -p bff-$(1) --locked
 	@scripts/bootstrap.sh --browser
-	vitest run tests/$(1)/
+	vitest run --passWithNoTests tests/$(1)/
 	@scripts/check-deploy.sh "$(1)" "$(ENVS)"
 endef
 $(foreach worker,$(WORKERS),$(eval $(call worker_rules,$(worker))))
