@@ -1,11 +1,29 @@
 // Loads a built BFF Worker into Miniflare (workerd) with in-memory KV, configured from its own
 // wrangler config with the origins pointed at the mock server of this run.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { parse } from "smol-toml";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Runtime output that means a Worker panicked or trapped (an aborted isolate). */
+const FAULT = /panicked at|RuntimeError: unreachable/;
+const runtimeFaults = [];
+
+/** The fault lines seen since the last call (tests/support/runtime-faults.js fails on any). */
+export function takeRuntimeFaults() {
+  return runtimeFaults.splice(0);
+}
+
+/** Reads a runtime output stream line by line, recording faults and passing lines on. */
+function watch(stream, name, forward) {
+  createInterface({ input: stream }).on("line", (line) => {
+    if (FAULT.test(line)) runtimeFaults.push(`${name}: ${line}`);
+    forward?.(line);
+  });
+}
 
 export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
@@ -28,13 +46,12 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
         ([, v]) => v !== null,
       ),
     ),
-    // quiet: drop the Worker's per-request log lines (benchmarks); errors still show.
-    ...(quiet && {
-      handleRuntimeStdio(stdout, stderr) {
-        stdout.resume();
-        stderr.pipe(process.stderr);
-      },
-    }),
+    // Every line is watched for panics; quiet drops the Worker's per-request log lines
+    // (benchmarks), errors still show.
+    handleRuntimeStdio(stdout, stderr) {
+      watch(stdout, config.name, quiet ? undefined : (line) => console.log(line));
+      watch(stderr, config.name, (line) => console.error(line));
+    },
   });
   await mf.ready;
   return {
@@ -43,6 +60,8 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     async fetch(path, init = {}) {
       const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
       const text = await response.text();
+      // An exception out of the Worker comes back as Miniflare's error text, not a log line.
+      if (FAULT.test(text)) runtimeFaults.push(`${config.name}: ${path}: ${text.split("\n")[0]}`);
       let json;
       try {
         json = JSON.parse(text);

@@ -80,7 +80,12 @@ fn cart_view(cart: &Cart) -> CartView {
             .iter()
             .map(|l| line_view(l, &cart.currency))
             .collect(),
-        item_count: cart.items.iter().map(|l| l.quantity).sum(),
+        // Origin numbers: saturate rather than overflow.
+        item_count: cart
+            .items
+            .iter()
+            .map(|l| l.quantity)
+            .fold(0, u32::saturating_add),
         subtotal: Money::from_minor(cart.subtotal_minor, &cart.currency),
     }
 }
