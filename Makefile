@@ -72,7 +72,8 @@ test-rust: ## native unit tests of every crate
 	cargo test --workspace --locked 2>&1 | tee $(CARGO_TARGET_DIR)/rust-tests.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "Rust tests: %d passed, %d failed\n", p, f; print p > "$(CARGO_TARGET_DIR)/rust-tests.count"}' $(CARGO_TARGET_DIR)/rust-tests.log
 
-test-miniflare: build ## Miniflare tests of the built Workers against the mock origins
+test-miniflare: build ## Miniflare and browser tests of the built Workers against the mock origins
+	@scripts/bootstrap.sh --browser
 	@mkdir -p $(CARGO_TARGET_DIR)
 	vitest run --reporter=default --reporter=json --outputFile.json=$(CARGO_TARGET_DIR)/miniflare-tests.json
 	@node -e 'const r = require(process.argv[1]); console.log(`Miniflare tests: $${r.numPassedTests} passed, $${r.numFailedTests} failed`); require("fs").writeFileSync(process.argv[2], String(r.numPassedTests))' \
