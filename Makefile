@@ -24,7 +24,7 @@ SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -nam
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev dev-web dev-mobile test test-rust test-miniflare \
-	lint bench openapi check-deploy clean $(addprefix build-,$(WORKERS))
+	lint bench soak openapi check-deploy clean $(addprefix build-,$(WORKERS))
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ test-miniflare: build ## Miniflare and browser tests of the built Workers agains
 
 check-deploy: bootstrap build ## wrangler deploy --dry-run for every worker and env, with bundle sizes
 	@scripts/check-deploy.sh "$(WORKERS)" "$(ENVS)"
+
+soak: bootstrap build ## chaos soak + reconciliation, 10,000 bad requests per Worker, raw HTTP, breaker figure (SOAK_SECONDS=60)
+	node soak/run.mjs
 
 openapi: ## regenerate workers/*/openapi.json from the view types
 	UPDATE_OPENAPI=1 cargo test -p bff-web -p bff-mobile openapi

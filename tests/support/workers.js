@@ -25,7 +25,7 @@ function watch(stream, name, forward) {
   });
 }
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit } = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   const mf = new Miniflare({
     name: config.name,
@@ -33,6 +33,8 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     scriptPath: `${ROOT}workers/${frontend}/build/index.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: config.compatibility_date,
+    // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
+    ...(port !== undefined && { host: "127.0.0.1", port }),
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
     ratelimits: Object.fromEntries(
       (config.ratelimits ?? []).map((limit) => [
@@ -53,9 +55,11 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
       watch(stderr, config.name, (line) => console.error(line));
     },
   });
-  await mf.ready;
+  const url = await mf.ready;
   return {
     mf,
+    /** The listening address when started with `port`. */
+    url: port !== undefined ? url.origin : undefined,
     /** Sends a request to the Worker; `path` is relative to its host. */
     async fetch(path, init = {}) {
       const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
