@@ -24,7 +24,7 @@ SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -nam
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev dev-web dev-mobile test test-rust test-miniflare \
-	lint bench soak openapi check-deploy clean $(addprefix build-,$(WORKERS))
+	lint bench soak openapi clients check-clients check-deploy clean $(addprefix build-,$(WORKERS))
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,7 +58,7 @@ dev-web: bootstrap build-web mocks ## mocks on :8700 and the web BFF on :8787
 dev-mobile: bootstrap build-mobile mocks ## mocks on :8700 and the mobile BFF on :8788
 	@scripts/dev.sh mobile
 
-test: bootstrap lint test-rust build test-miniflare check-deploy ## everything CI checks
+test: bootstrap lint check-clients test-rust build test-miniflare check-deploy ## everything CI checks
 	@rust=$$(cat $(CARGO_TARGET_DIR)/rust-tests.count); mf=$$(cat $(CARGO_TARGET_DIR)/miniflare-tests.count); \
 	 echo "make test: Rust $$rust + Miniflare $$mf tests, deploy dry-runs ok"; \
 	 echo "$$((rust + mf)) passed, 0 failed"
@@ -85,8 +85,16 @@ check-deploy: bootstrap build ## wrangler deploy --dry-run for every worker and 
 soak: bootstrap build ## chaos soak + reconciliation, 10,000 bad requests per Worker, raw HTTP, breaker figure (SOAK_SECONDS=60)
 	node soak/run.mjs
 
-openapi: ## regenerate workers/*/openapi.json from the view types
+clients: bootstrap ## typed TypeScript clients (workers/*/client/api.d.ts) from each Worker's OpenAPI document
+	@scripts/clients.sh
+
+check-clients: bootstrap ## the committed clients match the documents, and the web app type-checks against its client
+	@scripts/clients.sh --check
+	tsc -p workers/web
+
+openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and the typed clients
 	UPDATE_OPENAPI=1 cargo test -p bff-web -p bff-mobile openapi
+	@scripts/clients.sh
 
 bench: bootstrap build ## benchmark report: payload sizes, latency, bundle sizes
 	node bench/run.mjs

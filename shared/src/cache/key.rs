@@ -4,11 +4,14 @@
 //! every entry at once by a config change; the frontend keeps web and mobile apart (their shapes
 //! differ); params are the route's already-normalized parameters, sorted by name, so their order
 //! in the URL does not matter; the variant names a different rendering of the same data (e.g.
-//! Save-Data).
+//! Save-Data), and a language other than English follows it (`default.de`, `save-data.fr`), so
+//! a purge by route and params drops every rendering at once.
 
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
+
+use crate::locale::Locale;
 
 /// Workers KV refuses keys over 512 bytes.
 pub const MAX_KEY_BYTES: usize = 512;
@@ -19,6 +22,7 @@ pub struct CacheKey {
     route: &'static str,
     params: Vec<(&'static str, String)>,
     variant: &'static str,
+    language: Locale,
 }
 
 impl CacheKey {
@@ -28,7 +32,14 @@ impl CacheKey {
             route,
             params: Vec::new(),
             variant: "default",
+            language: Locale::En,
         }
+    }
+
+    /// The language the entry is written in (money formats differ).
+    pub fn language(mut self, locale: Locale) -> Self {
+        self.language = locale;
+        self
     }
 
     /// Adds a parameter; pass the route's normalized form of the value (case, defaults).
@@ -70,7 +81,12 @@ impl CacheKey {
         let mut key = Self::namespace(version, self.frontend);
         key.push_str(self.route);
         key.push(':');
-        let room = MAX_KEY_BYTES.saturating_sub(key.len() + 1 + self.variant.len());
+        let mut suffix = format!(":{}", self.variant);
+        if self.language != Locale::En {
+            suffix.push('.');
+            suffix.push_str(self.language.tag());
+        }
+        let room = MAX_KEY_BYTES.saturating_sub(key.len() + suffix.len());
         if rendered.len() <= room {
             key.push_str(&rendered);
         } else {
@@ -79,8 +95,7 @@ impl CacheKey {
                 let _ = write!(key, "{byte:02x}");
             }
         }
-        key.push(':');
-        key.push_str(self.variant);
+        key.push_str(&suffix);
         key
     }
 }
@@ -107,6 +122,12 @@ mod tests {
         assert_eq!(key.render("v1"), "v1:mobile:product:id=42:default");
         let key = key.variant("save-data");
         assert_eq!(key.render("v1"), "v1:mobile:product:id=42:save-data");
+        let german = key.clone().language(Locale::De);
+        assert_eq!(german.render("v1"), "v1:mobile:product:id=42:save-data.de");
+        assert_eq!(
+            key.language(Locale::En).render("v1"),
+            "v1:mobile:product:id=42:save-data"
+        );
     }
 
     #[test]
@@ -142,6 +163,8 @@ mod tests {
         let key = long.render("v1");
         assert!(key.len() <= MAX_KEY_BYTES, "{}", key.len());
         assert!(key.starts_with("v1:mobile:listing:#") && key.ends_with(":default"));
+        let german = long.clone().language(Locale::De).render("v1");
+        assert!(german.len() <= MAX_KEY_BYTES && german.ends_with(":default.de"));
         let other = CacheKey::new("mobile", "listing").param("q", "名".repeat(99));
         assert_ne!(key, other.render("v1"));
     }

@@ -3,14 +3,23 @@
 // header the BFF requires. Views are built with DOM calls, never from HTML strings, so origin
 // text (names, reviews) cannot inject markup.
 
-const view = document.getElementById("view");
-const account = document.getElementById("account");
-const cartLink = document.getElementById("cart-link");
+// @ts-check
+/** @typedef {import("../client/api").components["schemas"]} Schemas */
 
-/** What the app knows about the shopper: `null` while anonymous. */
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const view = byId("view");
+const account = byId("account");
+const cartLink = byId("cart-link");
+
+/** What the app knows about the shopper: `null` while anonymous. @type {Schemas["MeView"] | null} */
 let shopper = null;
 
 class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Partial<Schemas["ErrorDetail"]> | undefined} error
+   */
   constructor(status, error) {
     super(error?.message ?? `Request failed (${status})`);
     this.status = status;
@@ -18,8 +27,15 @@ class ApiError extends Error {
   }
 }
 
-/** Calls the BFF. Errors become `ApiError` with the BFF's code and message. */
+/**
+ * Calls the BFF. Errors become `ApiError` with the BFF's code and message. The caller names the
+ * answer's type from the generated client (`Schemas[...]`).
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown, idempotencyKey?: string }} [options]
+ * @returns {Promise<any>}
+ */
 async function api(path, { method = "GET", body, idempotencyKey } = {}) {
+  /** @type {Record<string, string>} */
   const headers = { accept: "application/json", "x-csrf": "1" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
@@ -39,7 +55,13 @@ async function api(path, { method = "GET", body, idempotencyKey } = {}) {
   return data;
 }
 
-/** `h("a", {href: "/"}, "Home")`: an element with attributes (or handlers, `on…`) and children. */
+/**
+ * `h("a", {href: "/"}, "Home")`: an element with attributes (or handlers, `on…`) and children.
+ * @param {string} tag
+ * @param {Record<string, any>} [attributes]
+ * @param {...any} children
+ * @returns {HTMLElement}
+ */
 function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -54,9 +76,14 @@ function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** @param {string} href @param {...any} children */
 const link = (href, ...children) => h("a", { href, "data-link": true }, ...children);
 
-/** An image that reserves its space and shows its alt text if it cannot load. */
+/**
+ * An image that reserves its space and shows its alt text if it cannot load.
+ * @param {{ url: string, width: number, height: number, alt?: string } | null | undefined} image
+ * @param {string} className
+ */
 function picture(image, className) {
   if (!image) return h("div", { class: `${className} image-missing` }, "No image");
   const img = h("img", {
@@ -78,8 +105,10 @@ function picture(image, className) {
   return img;
 }
 
+/** @param {Schemas["Money"] | undefined} value */
 const money = (value) => value?.formatted ?? "";
 
+/** @type {Record<Schemas["Availability"], string>} */
 const AVAILABILITY = {
   in_stock: "In stock",
   low_stock: "Only a few left",
@@ -87,24 +116,38 @@ const AVAILABILITY = {
   backorder: "On backorder",
 };
 
+/** @param {string} text */
 function notice(text, kind = "info") {
   return h("p", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" }, text);
 }
 
+/**
+ * A card of any list: featured, recommended, related, or a listing's.
+ * @param {Schemas["ProductCard"] | Schemas["ListingCard"]} card
+ */
 function productCard(card) {
+  const price = card.price && "current" in card.price ? card.price.current : card.price;
+  const availability = "availability" in card ? card.availability : undefined;
+  const brand = "brand" in card ? card.brand : undefined;
   return h(
     "li",
     { class: "card" },
     link(`/product/${card.id}`, picture(card.image ? { ...card.image, alt: card.name } : null, "card-image"), h("span", { class: "card-name" }, card.name)),
-    card.brand ? h("span", { class: "card-brand" }, card.brand) : null,
-    card.price ? h("span", { class: "card-price" }, money(card.price.current ?? card.price)) : null,
-    card.availability ? h("span", { class: `availability ${card.availability}` }, AVAILABILITY[card.availability]) : null,
+    brand ? h("span", { class: "card-brand" }, brand) : null,
+    price ? h("span", { class: "card-price" }, money(price)) : null,
+    availability ? h("span", { class: `availability ${availability}` }, AVAILABILITY[availability]) : null,
   );
 }
 
+/** @param {ReadonlyArray<Schemas["ProductCard"] | Schemas["ListingCard"]>} cards */
 const cardGrid = (cards) => h("ul", { class: "cards" }, cards.map(productCard));
 
-/** Names the parts the BFF could not fetch: the page shows them as missing, not broken. */
+/**
+ * Names the parts the BFF could not fetch: the page shows them as missing, not broken.
+ * @param {{ degraded?: readonly string[] }} page
+ * @param {string} part
+ * @param {string} text
+ */
 function degradedNotice(page, part, text) {
   return page.degraded?.includes(part) ? notice(text) : null;
 }
@@ -113,6 +156,7 @@ function degradedNotice(page, part, text) {
 // Views: each returns the nodes of the main area.
 
 async function homeView() {
+  /** @type {Schemas["HomePage"]} */
   const page = await api("/api/home");
   return [
     h("h1", {}, "Featured"),
@@ -130,10 +174,13 @@ async function homeView() {
   ];
 }
 
+/** @param {string} slug @param {URLSearchParams} params */
 async function listingView(slug, params) {
   const page = Math.max(1, Number.parseInt(params.get("page") ?? "1", 10) || 1);
   const query = new URLSearchParams({ category: slug, page: String(page) });
+  /** @type {Schemas["ListingPage"]} */
   const listing = await api(`/api/products?${query}`);
+  /** @param {number} number */
   const pageLink = (number, label = String(number)) =>
     number === listing.page
       ? h("span", { class: "page current", "aria-current": "page" }, label)
@@ -157,6 +204,7 @@ async function listingView(slug, params) {
   ];
 }
 
+/** @param {readonly Schemas["GalleryImage"][]} images */
 function gallery(images) {
   if (!images.length) return h("div", { class: "gallery" }, picture(null, "gallery-main"));
   const main = h("div", { class: "gallery-main-frame" }, picture(images[0], "gallery-main"));
@@ -174,6 +222,7 @@ function gallery(images) {
   return h("div", { class: "gallery" }, main, thumbs);
 }
 
+/** @param {Schemas["ProductPage"]} product */
 function reviewsSection(product) {
   if (!product.reviews) return degradedNotice(product, "reviews", "Reviews are unavailable right now.");
   const { reviews } = product;
@@ -198,25 +247,30 @@ function reviewsSection(product) {
   );
 }
 
+/** @param {string} id */
 async function productView(id) {
+  /** @type {Schemas["ProductPage"]} */
   const product = await api(`/api/products/${encodeURIComponent(id)}`);
   const status = h("p", { class: "add-status", role: "status" });
   const quantity = h("input", { type: "number", min: 1, max: 99, value: 1, name: "quantity", "aria-label": "Quantity" });
+  /** @param {SubmitEvent} event */
   const addToCart = async (event) => {
     event.preventDefault();
     if (!shopper) return navigate(`/signin?next=${encodeURIComponent(location.pathname)}`);
-    const button = event.submitter;
+    const button = /** @type {HTMLButtonElement} */ (event.submitter);
     button.disabled = true;
     try {
+      /** @type {Schemas["AddItem"]} */
+      const item = { productId: product.id, quantity: Number(/** @type {HTMLInputElement} */ (quantity).value) };
       await api("/api/cart/items", {
         method: "POST",
-        body: { productId: product.id, quantity: Number(quantity.value) },
+        body: item,
         idempotencyKey: crypto.randomUUID(),
       });
       status.textContent = "Added to your cart.";
       await refreshCartCount();
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = /** @type {Error} */ (error).message;
     } finally {
       button.disabled = false;
     }
@@ -257,17 +311,21 @@ async function productView(id) {
   ];
 }
 
+/** @param {URLSearchParams} params */
 function signInView(params) {
   const error = h("p", { class: "form-error", role: "alert" });
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
-    const form = new FormData(event.target);
+    const form = new FormData(/** @type {HTMLFormElement} */ (event.target));
+    /** @type {Schemas["LoginRequest"]} */
+    const credentials = { username: String(form.get("username")), password: String(form.get("password")) };
     try {
-      await api("/auth/login", { method: "POST", body: { username: form.get("username"), password: form.get("password") } });
+      await api("/auth/login", { method: "POST", body: credentials });
       await loadShopper();
       navigate(safeNext(params.get("next")));
     } catch (failure) {
-      error.textContent = failure.message;
+      error.textContent = /** @type {Error} */ (failure).message;
     }
   };
   return [
@@ -283,20 +341,23 @@ function signInView(params) {
   ];
 }
 
-/** Only paths of this app are followed after sign-in, never another site. */
+/** Only paths of this app are followed after sign-in, never another site. @param {string | null} next */
 const safeNext = (next) => (next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
 
 async function cartView() {
   if (!shopper) return navigate("/signin?next=/cart");
+  /** @type {Schemas["CartView"]} */
   const cart = await api("/api/cart");
   if (!cart.items.length) return [h("h1", {}, "Your cart"), h("p", {}, "Your cart is empty."), link("/", "Continue shopping")];
   // One key per checkout attempt: a retry after a lost answer places the order once.
   const checkoutKey = crypto.randomUUID();
   const status = h("p", { class: "form-error", role: "alert" });
+  /** @param {MouseEvent} event */
   const checkout = async (event) => {
-    const button = event.target;
+    const button = /** @type {HTMLButtonElement} */ (event.target);
     button.disabled = true;
     try {
+      /** @type {Schemas["OrderView"]} */
       const order = await api("/api/checkout", { method: "POST", body: {}, idempotencyKey: checkoutKey });
       await refreshCartCount();
       show([
@@ -305,10 +366,11 @@ async function cartView() {
         link("/", "Continue shopping"),
       ]);
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = /** @type {Error} */ (error).message;
       button.disabled = false;
     }
   };
+  /** @param {number} productId */
   const remove = (productId) => async () => {
     await api(`/api/cart/items/${productId}`, { method: "DELETE", idempotencyKey: crypto.randomUUID() });
     await refreshCartCount();
@@ -327,7 +389,11 @@ async function cartView() {
           h(
             "tr",
             { class: "cart-line" },
-            h("td", {}, link(`/product/${line.productId}`, line.name ?? `Product ${line.productId}`)),
+            h(
+              "td",
+              { class: "cart-product" },
+              link(`/product/${line.productId}`, picture(line.thumbnail, "cart-thumb"), h("span", {}, line.name ?? `Product ${line.productId}`)),
+            ),
             h("td", {}, String(line.quantity)),
             h("td", {}, money(line.unitPrice)),
             h("td", {}, money(line.lineTotal)),
@@ -336,6 +402,7 @@ async function cartView() {
         ),
       ),
     ),
+    degradedNotice(cart, "products", "Product names are unavailable right now."),
     h("p", { class: "subtotal" }, `Subtotal: ${money(cart.subtotal)}`),
     h("button", { type: "button", class: "checkout", onclick: checkout }, "Place order"),
     status,
@@ -349,7 +416,7 @@ async function loadShopper() {
   try {
     shopper = await api("/api/me");
   } catch (error) {
-    if (error.status !== 401) console.warn(error);
+    if (!(error instanceof ApiError) || error.status !== 401) console.warn(error);
     shopper = null;
   }
   renderAccount();
@@ -373,14 +440,20 @@ function renderAccount() {
 
 async function refreshCartCount() {
   let count = 0;
-  if (shopper) count = await api("/api/cart").then((cart) => cart.itemCount, () => 0);
+  if (shopper) count = await api("/api/cart").then((/** @type {Schemas["CartView"]} */ cart) => cart.itemCount, () => 0);
   cartLink.textContent = count ? `Cart (${count})` : "Cart";
 }
 
+/** @param {any} nodes */
 function show(nodes) {
   view.replaceChildren(...[nodes].flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false));
 }
 
+/**
+ * @param {string} path
+ * @param {URLSearchParams} params
+ * @returns {any}
+ */
 function route(path, params) {
   let match;
   if (path === "/") return homeView();
@@ -398,8 +471,9 @@ async function render() {
   try {
     const nodes = await route(location.pathname, new URLSearchParams(location.search));
     if (ticket === rendering && nodes) show(nodes);
-  } catch (error) {
+  } catch (caught) {
     if (ticket !== rendering) return;
+    const error = caught instanceof ApiError ? caught : new ApiError(0, { message: String(caught) });
     if (error.status === 401) return navigate(`/signin?next=${encodeURIComponent(location.pathname)}`);
     show([h("h1", {}, error.status === 404 ? "Not found" : "Something went wrong"), notice(error.message, "error")]);
   } finally {
@@ -407,6 +481,7 @@ async function render() {
   }
 }
 
+/** @param {string} url */
 function navigate(url) {
   if (url !== location.pathname + location.search) history.pushState(null, "", url);
   renderAccount();
@@ -415,12 +490,14 @@ function navigate(url) {
 }
 
 document.addEventListener("click", (event) => {
-  const anchor = event.target.closest("a[data-link]");
+  const anchor = event.target instanceof Element ? event.target.closest("a[data-link]") : null;
   if (!anchor || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
   event.preventDefault();
-  navigate(anchor.getAttribute("href"));
+  navigate(anchor.getAttribute("href") ?? "/");
 });
 window.addEventListener("popstate", () => render());
 
 await loadShopper();
 await render();
+
+export {};
