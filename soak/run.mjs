@@ -240,8 +240,6 @@ class Shopper {
 
 async function chaos(mocks, until, rng, log) {
   const modes = [
-    { mode: "ok" },
-    { mode: "ok" },
     { mode: "status", status: 500 },
     { mode: "status", status: 503 },
     { mode: "hang" },
@@ -250,12 +248,17 @@ async function chaos(mocks, until, rng, log) {
     { mode: "ok", latency_ms: 2_000 },
   ];
   const started = Date.now();
+  const restores = [];
   let rotated = false;
   while (Date.now() < until) {
+    // A fault on one origin, for a while or for a number of requests; then that origin heals.
+    // Several origins are unwell at once; each is unwell about a third of the time.
     const service = rng.pick(SERVICES);
     const fault = rng.pick(modes);
     const limited = rng.chance(0.5) ? { count: rng.int(1, 30) } : {};
     await mocks.fault(service, { ...fault, ...limited }).catch(() => {});
+    const heal = sleep(rng.int(300, 2_500)).then(() => mocks.fault(service, { mode: "ok" }).catch(() => {}));
+    restores.push(heal);
     histogramAdd(log.toggles, `${service}:${fault.mode}${fault.status ?? ""}${fault.latency_ms ? "+latency" : ""}`);
     log.count++;
     if (!rotated && Date.now() - started > (until - started) * 0.3) {
@@ -263,8 +266,9 @@ async function chaos(mocks, until, rng, log) {
       rotated = true;
       log.rotations++;
     }
-    await sleep(rng.int(150, 500));
+    await sleep(rng.int(200, 600));
   }
+  await Promise.all(restores);
   await mocks.fault("*", { mode: "ok" });
 }
 
