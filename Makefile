@@ -25,7 +25,7 @@ SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -nam
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev test test-rust test-miniflare lint bench openapi clients \
-	check-clients check-deploy new-frontend clean \
+	soak check-clients check-deploy new-frontend clean \
 	$(addprefix build-,$(WORKERS)) $(addprefix dev-,$(WORKERS)) $(addprefix test-,$(WORKERS))
 
 help: ## list the targets
@@ -91,6 +91,9 @@ test-miniflare: build ## Miniflare and browser tests of the built Workers agains
 
 check-deploy: bootstrap build ## wrangler deploy --dry-run for every worker and env, with bundle sizes
 	@scripts/check-deploy.sh "$(WORKERS)" "$(ENVS)"
+
+soak: bootstrap build ## chaos soak + reconciliation, 10,000 bad requests per Worker, raw HTTP, breaker figure (SOAK_SECONDS=60)
+	node soak/run.mjs
 
 clients: bootstrap ## typed TypeScript clients (workers/*/client/api.d.ts) from each Worker's OpenAPI document
 	@scripts/clients.sh

@@ -71,8 +71,45 @@ pub async fn serve<R: Copy>(
     scope.finish(outcome)
 }
 
-/// What every request passes before routing: the rate limit and CORS preflight. `Some`
-/// answers a preflight.
+/// The largest value of a request header the BFF reads. The platform takes far larger headers
+/// (128 KB in all); none of ours is legitimately over a few hundred bytes, and checking here, up
+/// front, keeps oversized values away from parsers, KV keys and origin requests.
+pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+
+/// The request headers the BFF reads.
+const READ_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "content-type",
+    "content-length",
+    "idempotency-key",
+    "if-none-match",
+    "origin",
+    "referer",
+    "save-data",
+    "cf-connecting-ip",
+    request_id::HEADER,
+];
+
+/// 431 when a header the BFF reads is over [`MAX_HEADER_BYTES`].
+fn check_header_sizes(scope: &Scope) -> Result<(), BffError> {
+    for name in READ_HEADERS {
+        if scope
+            .header(name)
+            .is_some_and(|value| value.len() > MAX_HEADER_BYTES)
+        {
+            return Err(BffError::new(
+                ErrorKind::HeaderTooLarge,
+                "header_too_large",
+                format!("The {name} header may be at most {MAX_HEADER_BYTES} bytes."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What every request passes before routing: the rate limit, header sizes and CORS preflight.
+/// `Some` answers a preflight.
 async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
     if let Ok(limiter) = scope.env.rate_limiter(RATE_LIMIT_BINDING) {
         let client = scope
@@ -87,6 +124,7 @@ async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
             ));
         }
     }
+    check_header_sizes(scope)?;
     let origin = scope.header("origin");
     if scope.method() == "OPTIONS" {
         return match (&scope.allowed_origin, &origin) {
@@ -310,7 +348,8 @@ impl Scope {
             request_id,
             timings,
             query,
-            method: request.method().to_string(),
+            // As the client sent it: `Request::method` maps methods it does not know to GET.
+            method: request.inner().method(),
             path: request.path(),
             headers,
             request: RefCell::new(Some(request)),
@@ -536,6 +575,9 @@ impl Scope {
                 headers.set("cache-control", "no-store")?;
                 if error.kind() == ErrorKind::RateLimited {
                     headers.set("retry-after", "60")?;
+                }
+                if let Some(allow) = error.allow() {
+                    headers.set("allow", allow)?;
                 }
                 let body = serde_json::to_vec(&error.body(self.request_id.as_str()))
                     .unwrap_or_else(|_| b"{\"error\":{\"code\":\"internal\"}}".to_vec());

@@ -26,12 +26,17 @@ pub enum ErrorKind {
     BadRequest,
     /// The thing asked for does not exist (a route, a product).
     NotFound,
-    /// The route exists but not for this method.
+    /// The route exists but not for this method (the answer carries `Allow`).
     MethodNotAllowed,
+    /// A method the BFF implements for no resource at all (an extension method such as
+    /// `PROPFIND`): 501, the client's doing although the status is a 5xx (RFC 9110 §15.6.2).
+    NotImplemented,
     /// The request body is larger than the route accepts.
     PayloadTooLarge,
     /// The request body is not in a format the route accepts.
     UnsupportedMediaType,
+    /// A request header the BFF reads is larger than it accepts.
+    HeaderTooLarge,
     /// Well-formed input that breaks a rule of the route.
     Unprocessable,
     /// No or invalid credentials.
@@ -61,9 +66,11 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
+            Self::HeaderTooLarge => 431,
             Self::Unprocessable => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
+            Self::NotImplemented => 501,
             Self::OriginBadResponse => 502,
             Self::OriginUnavailable => 503,
             Self::OriginTimeout => 504,
@@ -77,6 +84,8 @@ impl ErrorKind {
             | Self::MethodNotAllowed
             | Self::PayloadTooLarge
             | Self::UnsupportedMediaType
+            | Self::HeaderTooLarge
+            | Self::NotImplemented
             | Self::Unprocessable
             | Self::Unauthenticated
             | Self::Forbidden
@@ -95,6 +104,8 @@ pub struct BffError {
     kind: ErrorKind,
     code: &'static str,
     message: Cow<'static, str>,
+    /// The methods a 405's resource allows, for the `Allow` header (RFC 9110 §15.5.6).
+    allow: Option<String>,
 }
 
 impl BffError {
@@ -103,7 +114,23 @@ impl BffError {
             kind,
             code,
             message: message.into(),
+            allow: None,
         }
+    }
+
+    /// A 405 for a resource that allows `allowed`.
+    pub fn method_not_allowed(allowed: &[&str]) -> Self {
+        let allowed = allowed.join(", ");
+        Self {
+            message: format!("This endpoint allows {allowed}.").into(),
+            allow: Some(allowed),
+            ..Self::new(ErrorKind::MethodNotAllowed, "method_not_allowed", "")
+        }
+    }
+
+    /// The `Allow` header value of a 405.
+    pub fn allow(&self) -> Option<&str> {
+        self.allow.as_deref()
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
@@ -183,6 +210,8 @@ mod tests {
             ErrorKind::MethodNotAllowed,
             ErrorKind::PayloadTooLarge,
             ErrorKind::UnsupportedMediaType,
+            ErrorKind::HeaderTooLarge,
+            ErrorKind::NotImplemented,
             ErrorKind::Unprocessable,
             ErrorKind::Unauthenticated,
             ErrorKind::Forbidden,
@@ -195,6 +224,7 @@ mod tests {
         for kind in kinds {
             let status = kind.status();
             match kind.blame() {
+                Blame::Downstream if kind == ErrorKind::NotImplemented => assert_eq!(status, 501),
                 Blame::Downstream => assert!((400..500).contains(&status), "{kind:?}"),
                 Blame::Upstream => assert!((502..=504).contains(&status), "{kind:?}"),
                 Blame::Internal => assert_eq!(status, 500),

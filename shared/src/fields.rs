@@ -134,4 +134,52 @@ mod tests {
         }
         assert!(FieldSet::parse(&"id,".repeat(300), ALLOWED).is_err());
     }
+
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::from),
+            "[a-z]{0,4}".prop_map(Value::from)
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(
+                    proptest::sample::select(vec![
+                        "id",
+                        "name",
+                        "price",
+                        "formatted",
+                        "items",
+                        "x"
+                    ])
+                    .prop_map(str::to_owned),
+                    inner,
+                    0..4
+                )
+                .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Any `fields` string is a set or a 400; any document, filtered by any valid set,
+        /// keeps no key outside the selected paths' names.
+        #[test]
+        fn fieldsets_parse_or_refuse_and_only_select(raw in ".{0,80}", picks in proptest::collection::vec(0usize..ALLOWED.len(), 1..4), doc in any_json()) {
+            if let Err(error) = FieldSet::parse(&raw, ALLOWED) {
+                proptest::prop_assert_eq!(error.status(), 400);
+            }
+            let wanted: Vec<&str> = picks.iter().map(|i| ALLOWED[*i]).collect();
+            let set = FieldSet::parse(&wanted.join(","), ALLOWED).unwrap();
+            let names: Vec<&str> = wanted.iter().flat_map(|path| path.split('.')).collect();
+            let selected = set.apply(&doc);
+            if let Value::Object(top) = &selected {
+                for key in top.keys() {
+                    proptest::prop_assert!(names.contains(&key.as_str()), "{key}");
+                }
+            }
+        }
+    }
 }

@@ -154,4 +154,28 @@ mod tests {
         assert_eq!(page_offset(0, 24).unwrap_err().code(), "invalid_page");
         assert!(page_offset(u32::MAX, 24).is_err());
     }
+
+    proptest::proptest! {
+        /// Any string as a cursor: the offset it was made for (same query) or a 400, never a
+        /// panic; a genuine cursor never opens another query.
+        #[test]
+        fn cursors_round_trip_or_are_refused(offset in proptest::prelude::any::<u32>(), query in ".{0,40}", other in ".{0,40}", raw in ".{0,100}") {
+            let signer = CursorSigner::new("a-secret-of-sixteen-plus");
+            let cursor = signer.encode(offset, &query);
+            proptest::prop_assert_eq!(signer.decode(&cursor, &query).ok(), Some(offset));
+            if other != query {
+                proptest::prop_assert!(signer.decode(&cursor, &other).is_err());
+            }
+            if let Err(error) = signer.decode(&raw, &query) {
+                proptest::prop_assert_eq!(error.code(), "invalid_cursor");
+            }
+        }
+
+        #[test]
+        fn page_offsets_never_overflow(page in proptest::prelude::any::<u32>(), size in proptest::prelude::any::<u32>()) {
+            if let Ok(offset) = page_offset(page, size) {
+                proptest::prop_assert!(offset <= 100_000);
+            }
+        }
+    }
 }

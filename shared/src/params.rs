@@ -157,4 +157,32 @@ mod tests {
         assert_eq!(query.get("a"), Some("1"));
         assert_eq!(query.get("b"), None);
     }
+
+    proptest::proptest! {
+        /// Any raw parameter: a value inside its rules or a 400, never a panic, and the text
+        /// query is idempotent under its own normalization (one cache entry per meaning).
+        #[test]
+        fn parameters_are_a_value_in_range_or_a_400(raw in ".{0,200}", max in 1u32..100) {
+            match limit(Some(&raw), 10, max) {
+                Ok(n) => proptest::prop_assert!((1..=max).contains(&n)),
+                Err(error) => proptest::prop_assert_eq!(error.status(), 400),
+            }
+            match page(Some(&raw)) {
+                Ok(n) => proptest::prop_assert!(n >= 1),
+                Err(error) => proptest::prop_assert_eq!(error.status(), 400),
+            }
+            match category(Some(&raw)) {
+                Ok(Some(slug)) => proptest::prop_assert!(slug.len() <= 64),
+                Ok(None) => proptest::prop_assert!(raw.trim().is_empty()),
+                Err(error) => proptest::prop_assert_eq!(error.status(), 400),
+            }
+            match text(Some(&raw)) {
+                Ok(q) => {
+                    proptest::prop_assert!(q.chars().count() <= MAX_QUERY_CHARS);
+                    proptest::prop_assert_eq!(text(Some(&q)).ok(), Some(q.clone()));
+                }
+                Err(error) => proptest::prop_assert_eq!(error.status(), 400),
+            }
+        }
+    }
 }

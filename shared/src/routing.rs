@@ -1,5 +1,10 @@
-//! Routing a request to a handler, with the contract's JSON errors for unknown paths (404) and
-//! known paths asked with the wrong method (405, with `Allow`).
+//! Routing a request to a handler, with the contract's JSON errors for unknown paths (404), known
+//! paths asked with a method they do not serve (405, with `Allow`), and methods the BFF serves
+//! nowhere (501).
+//!
+//! The method is the one the client sent, read from the platform's request as it is: the
+//! `worker` crate's own `Method` maps every method it does not know to GET, which would serve
+//! `PROPFIND /api/me` as a read.
 //!
 //! A route table is data: `(method, pattern, route)` rows, patterns in `matchit` syntax
 //! (`/api/products/:id`). A worker matches the returned route value in one `match`.
@@ -56,6 +61,13 @@ impl<R: Copy> Routes<R> {
     }
 
     pub fn find(&self, method: &str, path: &str) -> Result<Found<R>, BffError> {
+        if !KNOWN_METHODS.contains(&method) {
+            return Err(BffError::new(
+                ErrorKind::NotImplemented,
+                "method_not_implemented",
+                "This method is not implemented here.",
+            ));
+        }
         let matched = self
             .paths
             .at(path)
@@ -67,14 +79,7 @@ impl<R: Copy> Routes<R> {
             .iter()
             .find(|(m, _)| *m == lookup)
             .map(|(_, route)| *route)
-            .ok_or_else(|| {
-                let allowed: Vec<&str> = matched.value.iter().map(|(m, _)| *m).collect();
-                BffError::new(
-                    ErrorKind::MethodNotAllowed,
-                    "method_not_allowed",
-                    format!("This endpoint allows {}.", allowed.join(", ")),
-                )
-            })?;
+            .ok_or_else(|| BffError::method_not_allowed(&allowed(matched.value)))?;
         let params = matched
             .params
             .iter()
@@ -82,6 +87,24 @@ impl<R: Copy> Routes<R> {
             .collect();
         Ok(Found { route, params })
     }
+}
+
+/// The methods of HTTP's own semantics (RFC 9110 and PATCH): a routed path that does not serve
+/// one answers 405. Any other method (WebDAV's, made-up ones) is served by no resource: 501.
+pub const KNOWN_METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+];
+
+/// The `Allow` list of a path: its methods, with HEAD wherever GET is (it is answered like GET).
+fn allowed<R>(methods: &[(&'static str, R)]) -> Vec<&'static str> {
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for (method, _) in methods {
+        allowed.push(method);
+        if *method == "GET" {
+            allowed.push("HEAD");
+        }
+    }
+    allowed
 }
 
 #[cfg(test)]
@@ -126,7 +149,25 @@ mod tests {
         assert_eq!((error.status(), error.code()), (404, "route_not_found"));
         let error = routes().find("DELETE", "/api/cart").unwrap_err();
         assert_eq!((error.status(), error.code()), (405, "method_not_allowed"));
-        assert!(error.message().contains("GET, POST"));
+        assert_eq!(error.allow(), Some("GET, HEAD, POST"));
+        assert!(error.message().contains("GET, HEAD, POST"));
+        let error = routes().find("PUT", "/api/products/1").unwrap_err();
+        assert_eq!(error.allow(), Some("GET, HEAD"));
+    }
+
+    /// Regression: extension methods were mapped to GET by the runtime wrapper and served.
+    #[test]
+    fn extension_methods_are_not_implemented_anywhere() {
+        for method in ["PROPFIND", "MKCOL", "get", "BREW", "", "G ET"] {
+            for path in ["/api/cart", "/api/products/1", "/api/nope"] {
+                let error = routes().find(method, path).unwrap_err();
+                assert_eq!(
+                    (error.status(), error.code()),
+                    (501, "method_not_implemented"),
+                    "{method} {path}"
+                );
+            }
+        }
     }
 
     #[test]

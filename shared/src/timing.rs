@@ -25,6 +25,8 @@ pub enum Outcome {
     Skipped,
     /// Abandoned because a required part of the same page had already failed.
     Cancelled,
+    /// Not sent: the origin's circuit breaker is open.
+    Open,
 }
 
 impl Outcome {
@@ -39,6 +41,7 @@ impl Outcome {
             Self::Hedged => "hedged",
             Self::Skipped => "skipped",
             Self::Cancelled => "cancelled",
+            Self::Open => "open",
         }
     }
 }

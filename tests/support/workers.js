@@ -1,13 +1,31 @@
 // Loads a built BFF Worker into Miniflare (workerd) with in-memory KV, configured from its own
 // wrangler config with the origins pointed at the mock server of this run.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { parse } from "smol-toml";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit } = {}) {
+/** Runtime output that means a Worker panicked or trapped (an aborted isolate). */
+const FAULT = /panicked at|RuntimeError: unreachable/;
+const runtimeFaults = [];
+
+/** The fault lines seen since the last call (tests/support/runtime-faults.js fails on any). */
+export function takeRuntimeFaults() {
+  return runtimeFaults.splice(0);
+}
+
+/** Reads a runtime output stream line by line, recording faults and passing lines on. */
+function watch(stream, name, forward) {
+  createInterface({ input: stream }).on("line", (line) => {
+    if (FAULT.test(line)) runtimeFaults.push(`${name}: ${line}`);
+    forward?.(line);
+  });
+}
+
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   const mf = new Miniflare({
     name: config.name,
@@ -15,6 +33,8 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     scriptPath: `${ROOT}workers/${frontend}/build/index.js`,
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
     compatibilityDate: config.compatibility_date,
+    // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
+    ...(port !== undefined && { host: "127.0.0.1", port }),
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
     ratelimits: Object.fromEntries(
       (config.ratelimits ?? []).map((limit) => [
@@ -28,21 +48,24 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
         ([, v]) => v !== null,
       ),
     ),
-    // quiet: drop the Worker's per-request log lines (benchmarks); errors still show.
-    ...(quiet && {
-      handleRuntimeStdio(stdout, stderr) {
-        stdout.resume();
-        stderr.pipe(process.stderr);
-      },
-    }),
+    // Every line is watched for panics; quiet drops the Worker's per-request log lines
+    // (benchmarks), errors still show.
+    handleRuntimeStdio(stdout, stderr) {
+      watch(stdout, config.name, quiet ? undefined : (line) => console.log(line));
+      watch(stderr, config.name, (line) => console.error(line));
+    },
   });
-  await mf.ready;
+  const url = await mf.ready;
   return {
     mf,
+    /** The listening address when started with `port`. */
+    url: port !== undefined ? url.origin : undefined,
     /** Sends a request to the Worker; `path` is relative to its host. */
     async fetch(path, init = {}) {
       const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
       const text = await response.text();
+      // An exception out of the Worker comes back as Miniflare's error text, not a log line.
+      if (FAULT.test(text)) runtimeFaults.push(`${config.name}: ${path}: ${text.split("\n")[0]}`);
       let json;
       try {
         json = JSON.parse(text);

@@ -53,12 +53,38 @@ pub const USERS: &[User] = &[
     },
 ];
 
+/// Generated shoppers for load and soak runs, one account per simulated client (so each
+/// client's cart is its own): `shopper-1` … `shopper-64`, ids `usr-s1` …, password
+/// `shopper-password`.
+pub const SHOPPERS: usize = 64;
+
+static GENERATED: std::sync::LazyLock<Vec<User>> = std::sync::LazyLock::new(|| {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    (1..=SHOPPERS)
+        .map(|n| User {
+            user_id: leak(format!("usr-s{n}")),
+            username: leak(format!("shopper-{n}")),
+            display_name: leak(format!("Shopper {n}")),
+            email: leak(format!("shopper-{n}@shop.test")),
+            member_since: "2025-01-01T00:00:00Z",
+            loyalty_tier: "bronze",
+            risk_score: 0.5,
+            internal_notes: "INTERNAL: generated load-test account.",
+            password: "shopper-password",
+        })
+        .collect()
+});
+
+fn all() -> impl Iterator<Item = &'static User> {
+    USERS.iter().chain(GENERATED.iter())
+}
+
 pub fn by_id(user_id: &str) -> Option<&'static User> {
-    USERS.iter().find(|u| u.user_id == user_id)
+    all().find(|u| u.user_id == user_id)
 }
 
 pub fn by_username(username: &str) -> Option<&'static User> {
-    USERS.iter().find(|u| u.username == username)
+    all().find(|u| u.username == username)
 }
 
 #[cfg(test)]
@@ -74,5 +100,9 @@ mod tests {
         }
         assert_eq!(by_username("demo").map(|u| u.user_id), Some("usr-1"));
         assert!(by_id("usr-99").is_none());
+        let shopper = by_username("shopper-7").unwrap();
+        assert_eq!(shopper.user_id, "usr-s7");
+        assert_eq!(by_id("usr-s64").map(|u| u.username), Some("shopper-64"));
+        assert!(by_id("usr-s65").is_none());
     }
 }

@@ -9,7 +9,12 @@
 
 use std::fmt::Write as _;
 
+use sha2::{Digest, Sha256};
+
 use crate::locale::Locale;
+
+/// Workers KV refuses keys over 512 bytes.
+pub const MAX_KEY_BYTES: usize = 512;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheKey {
@@ -57,27 +62,40 @@ impl CacheKey {
         self.route
     }
 
-    /// The KV key under the cache `version` in force.
+    /// The KV key under the cache `version` in force. Parameters whose escaped form would take
+    /// the key past KV's [`MAX_KEY_BYTES`] (a long query in a non-Latin script triples in size
+    /// when escaped) are replaced by `#` and their SHA-256: still one key per meaning, and
+    /// `#` never appears in an escaped value.
     pub fn render(&self, version: &str) -> String {
         let mut params = self.params.clone();
         params.sort();
+        let mut rendered = String::new();
+        for (i, (name, value)) in params.iter().enumerate() {
+            if i > 0 {
+                rendered.push('&');
+            }
+            rendered.push_str(name);
+            rendered.push('=');
+            escape_into(&mut rendered, value);
+        }
         let mut key = Self::namespace(version, self.frontend);
         key.push_str(self.route);
         key.push(':');
-        for (i, (name, value)) in params.iter().enumerate() {
-            if i > 0 {
-                key.push('&');
-            }
-            key.push_str(name);
-            key.push('=');
-            escape_into(&mut key, value);
-        }
-        key.push(':');
-        key.push_str(self.variant);
+        let mut suffix = format!(":{}", self.variant);
         if self.language != Locale::En {
-            key.push('.');
-            key.push_str(self.language.tag());
+            suffix.push('.');
+            suffix.push_str(self.language.tag());
         }
+        let room = MAX_KEY_BYTES.saturating_sub(key.len() + suffix.len());
+        if rendered.len() <= room {
+            key.push_str(&rendered);
+        } else {
+            key.push('#');
+            for byte in Sha256::digest(rendered.as_bytes()) {
+                let _ = write!(key, "{byte:02x}");
+            }
+        }
+        key.push_str(&suffix);
         key
     }
 }
@@ -137,5 +155,36 @@ mod tests {
             .param("category", "b");
         assert_ne!(forged.render("v1"), honest.render("v1"));
         assert!(forged.render("v1").contains("q=a%26category%3Db"));
+    }
+
+    #[test]
+    fn long_parameters_are_hashed_into_a_kv_sized_key() {
+        let long = CacheKey::new("mobile", "listing").param("q", "名".repeat(100));
+        let key = long.render("v1");
+        assert!(key.len() <= MAX_KEY_BYTES, "{}", key.len());
+        assert!(key.starts_with("v1:mobile:listing:#") && key.ends_with(":default"));
+        let german = long.clone().language(Locale::De).render("v1");
+        assert!(german.len() <= MAX_KEY_BYTES && german.ends_with(":default.de"));
+        let other = CacheKey::new("mobile", "listing").param("q", "名".repeat(99));
+        assert_ne!(key, other.render("v1"));
+    }
+
+    proptest::proptest! {
+        /// Any parameters: a key KV accepts, the same for the same parameters in any order,
+        /// and different for different values.
+        #[test]
+        fn keys_fit_kv_and_keep_meanings_apart(
+            a in proptest::prelude::any::<String>(),
+            b in proptest::prelude::any::<String>(),
+            variant in proptest::prop_oneof![proptest::strategy::Just("default"), proptest::strategy::Just("save-data")],
+        ) {
+            let one = CacheKey::new("mobile", "listing").param("q", &a).param("category", &b).variant(variant);
+            let swapped = CacheKey::new("mobile", "listing").param("category", &b).param("q", &a).variant(variant);
+            let key = one.render("v1");
+            proptest::prop_assert!(key.len() <= MAX_KEY_BYTES);
+            proptest::prop_assert_eq!(&key, &swapped.render("v1"));
+            let changed = CacheKey::new("mobile", "listing").param("q", format!("{a}x")).param("category", &b).variant(variant);
+            proptest::prop_assert_ne!(key, changed.render("v1"));
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use worker::console_error;
 
 use super::CacheKey;
+use super::key::MAX_KEY_BYTES;
 use crate::edge::{Reply, Scope};
 use crate::error::{BffError, ErrorKind};
 
@@ -51,6 +52,13 @@ pub async fn purge(scope: &Scope, frontend: &str) -> Result<Reply, BffError> {
         CacheKey::namespace(version, frontend),
         request.prefix
     );
+    // A prefix no KV key can have is a client mistake, refused before KV refuses it.
+    if prefix.len() > MAX_KEY_BYTES {
+        return Err(BffError::bad_request(
+            "invalid_prefix",
+            format!("The prefix may be at most {MAX_KEY_BYTES} bytes with the key's namespace."),
+        ));
+    }
 
     let failed = |_| BffError::internal("cache_purge_failed");
     let mut purged = 0;

@@ -19,6 +19,7 @@ use worker::{
     AbortController, AbortSignal, Date, Delay, Fetch, Headers, Method, Request, RequestInit,
 };
 
+use super::breakers;
 use super::config::{CallPolicy, ServiceConfig};
 use super::{Failure, OriginConfig, OriginError, Service};
 use crate::request_id::{self, RequestId};
@@ -267,10 +268,19 @@ impl OriginClient {
             started_ms: now_ms(),
             outcome: None,
         };
+        // The origin's circuit breaker: open, the call fails at once.
+        let Some(pass) = breakers::admit(service, self.config.policy.breaker, now_ms()) else {
+            record.outcome = Some(Outcome::Open);
+            return Err(OriginError::new(service, Failure::CircuitOpen));
+        };
         let (exchange, route) = self.call(service, call).await;
         let result = exchange
             .map_err(|failure| OriginError::new(service, failure))
             .and_then(|(status, body)| decode(service, status, &body));
+        let failed = result
+            .as_ref()
+            .is_err_and(|error| error.failure.counts_against_origin());
+        pass.finish(failed, now_ms());
         record.outcome = Some(match (&result, route) {
             (Ok(_), Route::Direct) => Outcome::Ok,
             (Ok(_), Route::Retried) => Outcome::Retried,

@@ -17,11 +17,15 @@
 //!   calls of the last 10 s, plus this many (defaults 10 and 3), per isolate.
 //! - `SUBREQUEST_LIMIT`: origin requests one invocation may make (default 50, the free plan's).
 //! - `ORIGIN_MAX_CONNECTIONS`: origin connections open at once (default 6, the platform's cap).
+//! - `BREAKER_FAILURES`, `BREAKER_WINDOW_MS`, `BREAKER_COOLDOWN_MS`: an origin's circuit breaker
+//!   opens after this many consecutive failures within the window, for the cool-down (defaults
+//!   5, 10000, 5000; 0 failures turns breaking off).
 
 use std::fmt;
 use std::time::Duration;
 
 use super::Service;
+use crate::resilience::BreakerPolicy;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(3000);
 const MAX_TIMEOUT_MS: u64 = 60_000;
@@ -45,6 +49,7 @@ pub struct CallPolicy {
     pub retry_budget_floor: u32,
     pub subrequest_limit: u32,
     pub max_connections: usize,
+    pub breaker: BreakerPolicy,
 }
 
 impl Default for CallPolicy {
@@ -57,6 +62,7 @@ impl Default for CallPolicy {
             retry_budget_floor: 3,
             subrequest_limit: 50,
             max_connections: 6,
+            breaker: BreakerPolicy::default(),
         }
     }
 }
@@ -113,6 +119,11 @@ impl OriginConfig {
             subrequest_limit: saturate(number("SUBREQUEST_LIMIT", 1..=10_000, 50)),
             max_connections: usize::try_from(number("ORIGIN_MAX_CONNECTIONS", 1..=6, 6))
                 .unwrap_or(defaults.max_connections),
+            breaker: BreakerPolicy {
+                failures: saturate(number("BREAKER_FAILURES", 0..=1_000, 5)),
+                window_ms: number("BREAKER_WINDOW_MS", 1..=600_000, 10_000),
+                cool_down_ms: number("BREAKER_COOLDOWN_MS", 1..=600_000, 5_000),
+            },
         };
 
         let mut configured = Vec::with_capacity(services.len());

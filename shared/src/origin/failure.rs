@@ -23,6 +23,8 @@ pub enum Failure {
     OverBudget,
     /// We could not even build the request (a defect of ours).
     Internal,
+    /// Not sent: the origin's circuit breaker is open (it failed repeatedly just now).
+    CircuitOpen,
 }
 
 impl Failure {
@@ -33,6 +35,17 @@ impl Failure {
             Self::Status(_) => Outcome::Status,
             Self::BadBody => Outcome::BadBody,
             Self::OverBudget => Outcome::Skipped,
+            Self::CircuitOpen => Outcome::Open,
+        }
+    }
+
+    /// A sign the origin is unwell, counted by its circuit breaker: no answer, a server error,
+    /// or an unreadable body. A 4xx is the origin working as designed.
+    pub const fn counts_against_origin(self) -> bool {
+        match self {
+            Self::Timeout | Self::Unreachable | Self::BadBody => true,
+            Self::Status(status) => status >= 500,
+            Self::OverBudget | Self::Internal | Self::CircuitOpen => false,
         }
     }
 
@@ -42,7 +55,11 @@ impl Failure {
         match self {
             Self::Unreachable => true,
             Self::Status(status) => status >= 500,
-            Self::Timeout | Self::BadBody | Self::OverBudget | Self::Internal => false,
+            Self::Timeout
+            | Self::BadBody
+            | Self::OverBudget
+            | Self::Internal
+            | Self::CircuitOpen => false,
         }
     }
 }
@@ -73,6 +90,7 @@ impl fmt::Display for OriginError {
             Failure::BadBody => write!(f, "{} sent an unreadable body", self.service),
             Failure::Internal => write!(f, "{} request could not be built", self.service),
             Failure::OverBudget => write!(f, "{} not called: subrequest limit", self.service),
+            Failure::CircuitOpen => write!(f, "{} not called: circuit open", self.service),
         }
     }
 }
@@ -86,8 +104,9 @@ impl From<OriginError> for BffError {
                 "origin_timeout",
                 format!("The {service} service did not answer in time."),
             ),
-            // An origin that says it is unavailable is, for the client, just that.
-            Failure::Unreachable | Failure::Status(503) => BffError::new(
+            // An origin that says it is unavailable is, for the client, just that; so is one
+            // whose breaker is open.
+            Failure::Unreachable | Failure::Status(503) | Failure::CircuitOpen => BffError::new(
                 ErrorKind::OriginUnavailable,
                 "origin_unavailable",
                 format!("The {service} service is unavailable."),
@@ -124,6 +143,29 @@ mod tests {
         assert_eq!(status(Failure::BadBody), 502);
         assert_eq!(status(Failure::Internal), 500);
         assert_eq!(status(Failure::OverBudget), 503);
+        assert_eq!(status(Failure::CircuitOpen), 503);
+    }
+
+    #[test]
+    fn only_signs_of_an_unwell_origin_count_against_it() {
+        for failure in [
+            Failure::Timeout,
+            Failure::Unreachable,
+            Failure::BadBody,
+            Failure::Status(500),
+            Failure::Status(503),
+        ] {
+            assert!(failure.counts_against_origin(), "{failure:?}");
+        }
+        for failure in [
+            Failure::Status(404),
+            Failure::Status(422),
+            Failure::OverBudget,
+            Failure::Internal,
+            Failure::CircuitOpen,
+        ] {
+            assert!(!failure.counts_against_origin(), "{failure:?}");
+        }
     }
 
     #[test]

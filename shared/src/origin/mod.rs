@@ -1,5 +1,6 @@
 //! Calling the origin microservices: where they are, how calls fail, and the client itself.
 
+mod breakers;
 mod client;
 mod config;
 mod failure;

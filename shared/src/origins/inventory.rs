@@ -28,7 +28,9 @@ impl Stock {
         self.warehouses
             .iter()
             .map(|w| w.on_hand.saturating_sub(w.reserved))
-            .sum()
+            // Origin numbers: saturate rather than overflow (a panic in a debug build, a wrong
+            // count in a release one).
+            .fold(0, u64::saturating_add)
     }
 
     /// The stock as a screen shows it.

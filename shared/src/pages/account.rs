@@ -151,10 +151,42 @@ pub fn idempotency_key(scope: &Scope, required: bool) -> Result<Option<String>, 
     }
 }
 
-/// Origin refusals of a write, in the client's words.
-fn write_error(error: OriginError, not_found: (&'static str, &'static str)) -> BffError {
+/// A valid credential for an account the origins do not know (deleted, or never provisioned):
+/// the client's credential is what is wrong, not the origin, and not the thing it asked for.
+pub fn account_unknown() -> BffError {
+    BffError::new(
+        ErrorKind::Unauthenticated,
+        "account_unknown",
+        "The signed-in account is not known; sign in again.",
+    )
+}
+
+/// An origin's 404 for the signed-in user's own resource (profile, cart, orders): the account.
+fn own(error: OriginError) -> BffError {
+    if error.is_not_found() {
+        account_unknown()
+    } else {
+        BffError::from(error)
+    }
+}
+
+/// An origin's 404 to a write that names something (a product, a cart line) may be about that
+/// thing or about the account: the users service says which. If it cannot, the named thing
+/// takes the blame, as before.
+async fn blame_not_found(scope: &Scope, user: &User, named: BffError) -> BffError {
+    let account = match scope.origins() {
+        Ok(origins) => origins.users().profile(&user.id).await,
+        Err(_) => return named,
+    };
+    match account {
+        Err(error) if error.is_not_found() => account_unknown(),
+        _ => named,
+    }
+}
+
+/// Origin refusals of a write other than 404, in the client's words.
+fn write_error(error: OriginError) -> BffError {
     match error.failure {
-        Failure::Status(404) => BffError::not_found(not_found.0, not_found.1),
         Failure::Status(422) | Failure::Status(409) => BffError::new(
             ErrorKind::Unprocessable,
             "write_refused",
@@ -165,7 +197,12 @@ fn write_error(error: OriginError, not_found: (&'static str, &'static str)) -> B
 }
 
 pub async fn me(scope: &Scope, user: &User) -> Result<Reply, BffError> {
-    let profile = scope.origins()?.users().profile(&user.id).await?;
+    let profile = scope
+        .origins()?
+        .users()
+        .profile(&user.id)
+        .await
+        .map_err(own)?;
     Ok(Reply::json(&MeView {
         name: profile.display_name,
         username: profile.username,
@@ -192,7 +229,7 @@ pub async fn add_item(scope: &Scope, user: &User) -> Result<Reply, BffError> {
 
 /// The shopper's cart as the carts origin has it (for frontends that shape it themselves).
 pub async fn load_cart(scope: &Scope, user: &User) -> Result<Cart, BffError> {
-    Ok(scope.origins()?.carts().get(&user.id).await?)
+    scope.origins()?.carts().get(&user.id).await.map_err(own)
 }
 
 /// The products of `cart`, by id, from the catalog in batches (a product the catalog does not
@@ -226,12 +263,19 @@ pub async fn add_to_cart(scope: &Scope, user: &User) -> Result<(Cart, AddItem), 
             format!("productId is a product id and quantity is 1 to {MAX_QUANTITY}."),
         ));
     }
-    let cart = scope
+    let added = scope
         .origins()?
         .carts()
         .add(&user.id, item.product_id, item.quantity, key.as_deref())
-        .await
-        .map_err(|e| write_error(e, ("product_not_found", "There is no such product.")))?;
+        .await;
+    let cart = match added {
+        Ok(cart) => cart,
+        Err(error) if error.is_not_found() => {
+            let named = BffError::not_found("product_not_found", "There is no such product.");
+            return Err(blame_not_found(scope, user, named).await);
+        }
+        Err(error) => return Err(write_error(error)),
+    };
     Ok((cart, item))
 }
 
@@ -242,12 +286,19 @@ pub async fn remove_item(
 ) -> Result<Reply, BffError> {
     let product_id = crate::origins::catalog::ProductId::parse(raw_product_id)?;
     let key = idempotency_key(scope, false)?;
-    let cart = scope
+    let removed = scope
         .origins()?
         .carts()
         .remove(&user.id, product_id.get(), key.as_deref())
-        .await
-        .map_err(|e| write_error(e, ("item_not_in_cart", "That product is not in the cart.")))?;
+        .await;
+    let cart = match removed {
+        Ok(cart) => cart,
+        Err(error) if error.is_not_found() => {
+            let named = BffError::not_found("item_not_in_cart", "That product is not in the cart.");
+            return Err(blame_not_found(scope, user, named).await);
+        }
+        Err(error) => return Err(write_error(error)),
+    };
     Ok(Reply::json(&cart_view(scope, &cart).await?)?
         .private()
         .varying_on("accept-language"))
@@ -283,6 +334,7 @@ pub async fn place_order(scope: &Scope, user: &User) -> Result<Order, BffError> 
             Failure::Status(422) => {
                 BffError::new(ErrorKind::Unprocessable, "cart_empty", "The cart is empty.")
             }
-            _ => write_error(error, ("user_not_found", "No such user.")),
+            Failure::Status(404) => account_unknown(),
+            _ => write_error(error),
         })
 }
