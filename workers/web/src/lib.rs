@@ -24,6 +24,7 @@ const OPENAPI: &str = include_str!("../openapi.json");
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Route {
     AddToCart,
+    BackchannelLogout,
     CachePurge,
     Cart,
     Checkout,
@@ -36,6 +37,7 @@ enum Route {
     ProductPage,
     RemoveFromCart,
     Reviews,
+    Session,
 }
 
 const APP: App<Route> = App {
@@ -67,11 +69,23 @@ const APP: App<Route> = App {
         ("POST", "/api/checkout", Route::Checkout),
         ("POST", "/auth/login", Route::Login),
         ("POST", "/auth/logout", Route::Logout),
+        ("GET", "/auth/session", Route::Session),
+        (
+            "POST",
+            bff_shared::auth::backchannel::PATH,
+            Route::BackchannelLogout,
+        ),
         ("POST", "/__admin/cache/purge", Route::CachePurge),
     ],
     cache: profile::CACHE,
     browser_origin: true,
 };
+
+/// The session Durable Object classes (`SessionObject`, one per session; `UserSessions`, one
+/// per user), exported from this Worker's bundle for its `SESSIONS` and `USER_SESSIONS`
+/// bindings.
+pub use bff_shared::auth::session_object::SessionObject;
+pub use bff_shared::auth::user_sessions::UserSessions;
 
 /// The web's flavour: the BFF-held session behind the cookie.
 async fn signed_in(scope: &bff_shared::Scope) -> Result<User, bff_shared::BffError> {
@@ -80,7 +94,9 @@ async fn signed_in(scope: &bff_shared::Scope) -> Result<User, bff_shared::BffErr
 
 /// The shopper, on a public page, if a live session cookie says who; otherwise anonymous.
 async fn signed_in_if_any(scope: &bff_shared::Scope) -> Option<User> {
-    scope.header("cookie")?;
+    if !bff_shared::auth::session::carries_cookie(scope) {
+        return None;
+    }
     signed_in(scope).await.ok()
 }
 
@@ -90,6 +106,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
     serve(request, &env, ctx, &APP, async |scope, found| {
         match found.route {
             Route::AddToCart => account::add_item(scope, &signed_in(scope).await?).await,
+            Route::BackchannelLogout => bff_shared::auth::backchannel::handle(scope, "web").await,
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Cart => account::cart(scope, &signed_in(scope).await?).await,
             Route::Checkout => account::checkout(scope, &signed_in(scope).await?).await,
@@ -105,6 +122,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
                 account::remove_item(scope, &user, found.param("productId")).await
             }
             Route::Reviews => reviews::get(scope, found.param("id")).await,
+            Route::Session => bff_shared::auth::session::info(scope).await,
         }
     })
     .await
