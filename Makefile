@@ -24,7 +24,7 @@ SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -nam
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev dev-web dev-mobile test test-rust test-miniflare \
-	lint bench openapi check-deploy clean $(addprefix build-,$(WORKERS))
+	lint bench openapi clients check-clients check-deploy clean $(addprefix build-,$(WORKERS))
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,16 +49,16 @@ $(MOCK_ORIGINS_BIN): $(MOCK_SOURCES)
 	cargo build --profile mocks -p mock-origins
 	@touch $@
 
-dev: bootstrap build ## mocks on :8700, web BFF on :8787, mobile BFF on :8788; Ctrl-C stops all
-	@scripts/dev.sh $(WORKERS)
+dev: bootstrap build ## mocks on :8700, web BFF on :8787, mobile BFF on :8788 (WEB_APP_ORIGIN=… admits a dev server); Ctrl-C stops all
+	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh $(WORKERS)
 
-dev-web: bootstrap build-web mocks ## mocks on :8700 and the web BFF on :8787
-	@scripts/dev.sh web
+dev-web: bootstrap build-web mocks ## mocks on :8700 and the web BFF on :8787 (WEB_APP_ORIGIN=… as for dev)
+	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh web
 
 dev-mobile: bootstrap build-mobile mocks ## mocks on :8700 and the mobile BFF on :8788
 	@scripts/dev.sh mobile
 
-test: bootstrap lint test-rust build test-miniflare check-deploy ## everything CI checks
+test: bootstrap lint check-clients test-rust build test-miniflare check-deploy ## everything CI checks
 	@rust=$$(cat $(CARGO_TARGET_DIR)/rust-tests.count); mf=$$(cat $(CARGO_TARGET_DIR)/miniflare-tests.count); \
 	 echo "make test: Rust $$rust + Miniflare $$mf tests, deploy dry-runs ok"; \
 	 echo "$$((rust + mf)) passed, 0 failed"
@@ -72,7 +72,8 @@ test-rust: ## native unit tests of every crate
 	cargo test --workspace --locked 2>&1 | tee $(CARGO_TARGET_DIR)/rust-tests.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "Rust tests: %d passed, %d failed\n", p, f; print p > "$(CARGO_TARGET_DIR)/rust-tests.count"}' $(CARGO_TARGET_DIR)/rust-tests.log
 
-test-miniflare: build ## Miniflare tests of the built Workers against the mock origins
+test-miniflare: build ## Miniflare and browser tests of the built Workers against the mock origins
+	@scripts/bootstrap.sh --browser
 	@mkdir -p $(CARGO_TARGET_DIR)
 	vitest run --reporter=default --reporter=json --outputFile.json=$(CARGO_TARGET_DIR)/miniflare-tests.json
 	@node -e 'const r = require(process.argv[1]); console.log(`Miniflare tests: $${r.numPassedTests} passed, $${r.numFailedTests} failed`); require("fs").writeFileSync(process.argv[2], String(r.numPassedTests))' \
@@ -81,8 +82,16 @@ test-miniflare: build ## Miniflare tests of the built Workers against the mock o
 check-deploy: bootstrap build ## wrangler deploy --dry-run for every worker and env, with bundle sizes
 	@scripts/check-deploy.sh "$(WORKERS)" "$(ENVS)"
 
-openapi: ## regenerate workers/*/openapi.json from the view types
+clients: bootstrap ## typed TypeScript clients (workers/*/client/api.d.ts) from each Worker's OpenAPI document
+	@scripts/clients.sh
+
+check-clients: bootstrap ## the committed clients match the documents, and the web app type-checks against its client
+	@scripts/clients.sh --check
+	tsc -p workers/web
+
+openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and the typed clients
 	UPDATE_OPENAPI=1 cargo test -p bff-web -p bff-mobile openapi
+	@scripts/clients.sh
 
 bench: bootstrap build ## benchmark report: payload sizes, latency, bundle sizes
 	node bench/run.mjs

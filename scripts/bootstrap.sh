@@ -72,3 +72,13 @@ case "$node_version" in
     exit 1
     ;;
 esac
+
+# Browser tests (`--browser`, from the test targets only): Debian's Chromium, never a browser
+# that a test tool would download.
+if [ "${1:-}" = "--browser" ] && [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium for the browser tests"
+  as_root=()
+  [ "$(id -u)" = 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
+fi

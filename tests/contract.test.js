@@ -52,7 +52,7 @@ describe.each(["web", "mobile"])("%s contract", (frontend) => {
   });
   afterAll(() => bff.dispose());
 
-  test("/openapi.json is a valid OpenAPI 3.1 document describing every read endpoint", async () => {
+  test("/openapi.json is a valid OpenAPI 3.1 document describing every endpoint", async () => {
     const response = await bff.fetch("/openapi.json");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
@@ -60,7 +60,11 @@ describe.each(["web", "mobile"])("%s contract", (frontend) => {
     expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
     expect(result.valid).toBe(true);
     expect(document.openapi).toMatch(/^3\.1\./);
-    expect(Object.keys(document.paths).sort()).toEqual(["/api/home", "/api/products", "/api/products/{id}", "/api/products/{id}/reviews"]);
+    const described = Object.keys(document.paths).sort();
+    for (const path of ["/api/home", "/api/products", "/api/products/{id}", "/api/products/{id}/reviews", "/api/me", "/api/cart", "/api/cart/items", "/api/cart/items/{productId}", "/api/checkout", "/openapi.json"]) {
+      expect(described).toContain(path);
+    }
+    expect(described.includes("/auth/login")).toBe(frontend === "web");
   });
 
   test("the validator does reject a body that breaks the contract", async () => {
@@ -73,22 +77,83 @@ describe.each(["web", "mobile"])("%s contract", (frontend) => {
     expect(ajv.validate({ $ref: `openapi.json#/${pointer}` }, nameless)).toBe(false);
   });
 
-  test.each([...REQUESTS.common, ...REQUESTS[frontend]])("%s %j %j validates", async (path, headers = {}, fault) => {
-    await mocks.reset();
-    if (fault) await mocks.fault(fault.service, fault);
-    const response = await bff.fetch(path, { headers });
+  /** Checks a real answer against the documented response of its method, path and status. */
+  function expectDocumented(method, path, response) {
     const url = new URL(path, "http://bff.test");
     const template = Object.keys(document.paths).find((candidate) =>
       new RegExp(`^${candidate.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(url.pathname),
     );
     expect(template, `no documented path for ${url.pathname}`).toBeTruthy();
-    const documented = document.paths[template].get.responses[String(response.status)];
-    expect(documented, `status ${response.status} of ${template} is not documented`).toBeTruthy();
-    const pointer = ["paths", template, "get", "responses", String(response.status), "content", "application/json", "schema"]
+    const operation = document.paths[template][method];
+    expect(operation, `${method} ${template} is not documented`).toBeTruthy();
+    const documented = operation.responses[String(response.status)];
+    expect(documented, `status ${response.status} of ${method} ${template} is not documented`).toBeTruthy();
+    if (response.status === 304 || !documented.content?.["application/json"]?.schema) return;
+    const pointer = ["paths", template, method, "responses", String(response.status), "content", "application/json", "schema"]
       .map((part) => encodeURIComponent(part.replaceAll("~", "~0").replaceAll("/", "~1")))
       .join("/");
     const valid = ajv.validate({ $ref: `openapi.json#/${pointer}` }, response.json);
-    expect(ajv.errors ?? [], `${path} → ${response.status}`).toEqual([]);
+    expect(ajv.errors ?? [], `${method} ${path} → ${response.status}`).toEqual([]);
     expect(valid).toBe(true);
+  }
+
+  test.each([...REQUESTS.common, ...REQUESTS[frontend]])("%s %j %j validates", async (path, headers = {}, fault) => {
+    await mocks.reset();
+    if (fault) await mocks.fault(fault.service, fault);
+    expectDocumented("get", path, await bff.fetch(path, { headers }));
+  });
+
+  test("signed-in endpoints, sign-in and writes: every answer validates", async () => {
+    await mocks.reset();
+    const browser = { origin: "http://127.0.0.1:8787", "x-csrf": "1" };
+    let credential;
+    if (frontend === "web") {
+      const badLogin = await bff.fetch("/auth/login", {
+        method: "POST",
+        headers: { ...browser, "content-type": "application/json" },
+        body: JSON.stringify({ username: "demo", password: "wrong" }),
+      });
+      expectDocumented("post", "/auth/login", badLogin);
+      const login = await bff.fetch("/auth/login", {
+        method: "POST",
+        headers: { ...browser, "content-type": "application/json" },
+        body: JSON.stringify({ username: "demo", password: "demo-password" }),
+      });
+      expectDocumented("post", "/auth/login", login);
+      credential = { ...browser, cookie: login.headers.get("set-cookie").split(";")[0] };
+    } else {
+      const grant = await fetch(`${mocks.url}/identity/token`, {
+        method: "POST",
+        body: JSON.stringify({ username: "demo", password: "demo-password", audience: frontend }),
+      }).then((r) => r.json());
+      credential = { authorization: `Bearer ${grant.access_token}` };
+    }
+    const json = { ...credential, "content-type": "application/json" };
+    const calls = [
+      ["get", "/api/me", {}],
+      ["get", "/api/me", { headers: credential }],
+      ["get", "/api/cart", { headers: credential }],
+      ["post", "/api/cart/items", { headers: { ...json, "idempotency-key": "contract-1" }, body: JSON.stringify({ productId: 1, quantity: 2 }) }],
+      ["post", "/api/cart/items", { headers: json, body: JSON.stringify({ productId: 2, quantity: 1 }) }],
+      ["post", "/api/cart/items", { headers: json, body: JSON.stringify({ productId: 1, quantity: 100 }) }],
+      ["post", "/api/cart/items", { headers: { ...credential, "content-type": "text/plain" }, body: "{}" }],
+      ["post", "/api/cart/items", { headers: json, body: "{" }],
+      ["delete", "/api/cart/items/2", { headers: credential }],
+      ["delete", "/api/cart/items/abc", { headers: credential }],
+      ["post", "/api/checkout", { headers: credential }],
+      ["post", "/api/checkout", { headers: { ...credential, "idempotency-key": "contract-order" } }],
+      ["post", "/api/checkout", { headers: { ...credential, "idempotency-key": "contract-empty" } }],
+      ["get", "/openapi.json", {}],
+      ["post", "/__admin/cache/purge", { headers: { "content-type": "application/json" }, body: "{}" }],
+    ];
+    if (frontend === "web") calls.push(["post", "/auth/logout", { headers: credential }]);
+    const statuses = [];
+    for (const [method, path, init] of calls) {
+      const response = await bff.fetch(path, { method: method.toUpperCase(), ...init });
+      statuses.push(response.status);
+      expectDocumented(method, path, response);
+    }
+    // The journey really went through: signed in, wrote, ordered, and met each kind of refusal.
+    expect(statuses).toEqual(expect.arrayContaining([200, 201, 400, 401, 404, 415, 422]));
   });
 });
