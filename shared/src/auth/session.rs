@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use worker::{Date, console_error};
+use worker::{Date, Env, console_error};
 
 use super::session_life::Lifetimes;
 use super::session_object::{self, Current, Ended, NewSession};
@@ -21,7 +21,7 @@ use super::user_sessions::{self, Entry, Removal};
 use super::{User, bearer, objects, unauthenticated};
 use crate::edge::{Reply, Scope};
 use crate::error::{BffError, ErrorKind};
-use crate::origin::{Failure, OriginError, Service};
+use crate::origin::{Failure, OriginClient, OriginError, Service};
 use crate::origins::users::UserId;
 
 /// `__Host-`: the browser only accepts it Secure, for `/`, without a `Domain`.
@@ -167,6 +167,13 @@ pub async fn login(scope: &Scope, audience: &str) -> Result<Reply, BffError> {
             console_error!("creating a session answered {}", created.status);
             BffError::internal("session_unavailable")
         })?;
+    // A new sign-in in this browser replaces its previous session, which ends everywhere
+    // before the answer (the browser may hold a copy of the old cookie elsewhere).
+    if let Some(previous) = self::session_id(scope)
+        && let Err(error) = end(env, origins, &previous, request_id).await
+    {
+        console_error!("ending the previous session failed: {}", error.code());
+    }
     let max_age = current.expires_ms.saturating_sub(now) / 1000;
     Ok(Reply::json(&SessionView::from(&current))?
         .private()
@@ -232,45 +239,13 @@ pub async fn info(scope: &Scope) -> Result<Reply, BffError> {
 /// `Clear-Site-Data` asks it to drop every cookie of the site).
 pub async fn logout(scope: &Scope) -> Result<Reply, BffError> {
     if let Some(session_id) = session_id(scope) {
-        let answer = objects::call(
+        end(
             scope.env(),
-            session_object::BINDING,
+            scope.origins()?,
             &session_id,
-            "/end",
-            &serde_json::Value::Null,
             scope.request_id().as_str(),
         )
-        .await
-        .map_err(|error| unavailable(&error))?;
-        let ended: Ended = answer
-            .json()
-            .filter(|_| answer.status == 200)
-            .ok_or_else(|| BffError::internal("session_unavailable"))?;
-        if let Some(refresh_token) = &ended.refresh_token
-            && let Err(error) = scope.origins()?.identity().revoke(refresh_token).await
-        {
-            // The session is gone here whatever identity says; its token expires on its own.
-            console_error!("refresh token revocation failed: {error}");
-        }
-        if let Some(user_id) = ended.user_id {
-            let env = scope.env().clone();
-            let request_id = scope.request_id().as_str().to_owned();
-            scope.wait_until(async move {
-                let removal = Removal { session_id };
-                if let Err(error) = objects::call(
-                    &env,
-                    user_sessions::BINDING,
-                    &user_id,
-                    "/remove",
-                    &removal,
-                    &request_id,
-                )
-                .await
-                {
-                    console_error!("unlisting a session failed: {error}");
-                }
-            });
-        }
+        .await?;
     }
     Ok(Reply::json(&serde_json::json!({"signedOut": true}))?
         .private()
@@ -278,6 +253,55 @@ pub async fn logout(scope: &Scope) -> Result<Reply, BffError> {
         .with_cookie(format!(
             "{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"
         )))
+}
+
+/// Ends session `session_id`: deletes its object, revokes its refresh token at the identity
+/// service and takes it off its user's list.
+async fn end(
+    env: &Env,
+    origins: &OriginClient,
+    session_id: &str,
+    request_id: &str,
+) -> Result<(), BffError> {
+    let answer = objects::call(
+        env,
+        session_object::BINDING,
+        session_id,
+        "/end",
+        &serde_json::Value::Null,
+        request_id,
+    )
+    .await
+    .map_err(|error| unavailable(&error))?;
+    let ended: Ended = answer
+        .json()
+        .filter(|_| answer.status == 200)
+        .ok_or_else(|| BffError::internal("session_unavailable"))?;
+    if let Some(refresh_token) = &ended.refresh_token
+        && let Err(error) = origins.identity().revoke(refresh_token).await
+    {
+        // The session is gone here whatever identity says; its token expires on its own.
+        console_error!("refresh token revocation failed: {error}");
+    }
+    if let Some(user_id) = ended.user_id {
+        let removal = Removal {
+            session_id: session_id.to_owned(),
+        };
+        let unlisted = objects::call(
+            env,
+            user_sessions::BINDING,
+            &user_id,
+            "/remove",
+            &removal,
+            request_id,
+        )
+        .await;
+        if let Err(error) = unlisted {
+            // A stale entry only makes a later back-channel logout end nothing more.
+            console_error!("unlisting a session failed: {error}");
+        }
+    }
+    Ok(())
 }
 
 fn session_cookie(session_id: &str, max_age: u64) -> String {
