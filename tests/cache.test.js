@@ -247,19 +247,31 @@ describe("cache isolation", () => {
     expect(webPage.headers.get("etag")).not.toBe(mobilePage.headers.get("etag"));
   });
 
+  test("each language is its own entry; spellings of one language share it", async () => {
+    const web = await worker("web");
+    const english = await web.fetch("/api/products/43");
+    const german = await web.fetch("/api/products/43", { headers: { "accept-language": "de-DE,de;q=0.9" } });
+    const alsoGerman = await web.fetch("/api/products/43", { headers: { "accept-language": "de-AT" } });
+    expect([english, german, alsoGerman].map((r) => r.headers.get("x-bff-cache"))).toEqual(["MISS", "MISS", "HIT"]);
+    expect((await entriesWritten(web, 2)).sort()).toEqual(["v1:web:product:id=43:default", "v1:web:product:id=43:default.de"]);
+    expect(german.json.price.current.formatted).not.toBe(english.json.price.current.formatted);
+    expect(german.json.price.current.amount).toBe(english.json.price.current.amount);
+    expect(german.headers.get("etag")).not.toBe(english.headers.get("etag"));
+  });
+
   test("Save-Data is a separate mobile variant: smaller, without optional sections", async () => {
     const mobile = await worker("mobile");
     const full = await mobile.fetch("/api/products/41");
     const saving = await mobile.fetch("/api/products/41", { headers: { "save-data": "on" } });
     expect(saving.headers.get("x-bff-cache")).toBe("MISS");
-    expect(saving.headers.get("vary")).toBe("save-data");
+    expect(saving.headers.get("vary")).toBe("save-data, accept-language");
     expect((await entriesWritten(mobile, 2)).sort()).toEqual([
       "v1:mobile:product:id=41:default",
       "v1:mobile:product:id=41:save-data",
     ]);
     expect(saving.bytes).toBeLessThan(full.bytes);
     expect(saving.json.images.length).toBeLessThanOrEqual(2);
-    for (const url of saving.json.images) expect(url).toMatch(/thumb/);
+    for (const image of saving.json.images) expect(image.url).toMatch(/thumb/);
     expect(saving.json).not.toHaveProperty("related");
     expect(saving.json).not.toHaveProperty("reviews");
     expect(saving.json).not.toHaveProperty("degraded");

@@ -37,7 +37,7 @@ describe("home", () => {
     const home = await workers.mobile.fetch("/api/home");
     expect(home.status).toBe(200);
     expect(home.json.featured).toHaveLength(6);
-    for (const card of home.json.featured) expect(card.image).toMatch(/thumb/);
+    for (const card of home.json.featured) expect(card.image).toMatchObject({ url: expect.stringMatching(/thumb/), width: expect.any(Number), height: expect.any(Number), alt: expect.any(String) });
     expect(home.json.categories).toHaveLength(8);
     expect(Object.keys(home.json.categories[0]).sort()).toEqual(["name", "slug"]);
     expect(home.json.recommendations).toHaveLength(6);

@@ -60,40 +60,99 @@ describe("web product page", () => {
 });
 
 describe("mobile product page", () => {
-  test("is only what the screen shows: small images, three short reviews, no specs", async () => {
+  test("is only what the screen shows, and all it needs to draw it", async () => {
     const page = await workers.mobile.fetch("/api/products/1");
     expect(page.status).toBe(200);
     const body = page.json;
     expect(Object.keys(body).sort()).toEqual(
-      ["availability", "brand", "description", "id", "images", "name", "price", "rating", "related", "reviews"].concat(
-        body.wasPrice ? ["wasPrice"] : [],
-      ).sort(),
+      ["availability", "brand", "description", "descriptionCut", "id", "images", "name", "price", "rating", "related", "reviews"]
+        .concat(body.wasPrice ? ["wasPrice"] : [])
+        .sort(),
     );
+    const catalog = await (await fetch(`${mocks.url}/catalog/products/1`)).json();
     expect(body.images.length).toBeGreaterThan(0);
     expect(body.images.length).toBeLessThanOrEqual(4);
-    for (const url of body.images) expect(url).toMatch(/small/);
-    expect([...body.description].length).toBeLessThanOrEqual(280);
+    body.images.forEach((image, index) => {
+      const small = catalog.images[index].variants.find((v) => v.size === "small");
+      expect(image).toEqual({ url: small.url, width: small.width, height: small.height, alt: catalog.images[index].alt });
+      expect(image.alt.length).toBeGreaterThan(0);
+    });
+    expect([...body.description].length).toBeLessThanOrEqual(200);
     expect(body.description.endsWith("…")).toBe(true);
-    expect(AVAILABILITY).toContain(body.availability);
+    expect(body.descriptionCut).toBe(true);
+    expect(AVAILABILITY).toContain(body.availability.state);
+    expect(body.availability.label).toMatch(/\S/);
 
     const origin = await originReviews(1, 3);
     expect(body.rating.count).toBe(origin.total);
     expect(body.reviews).toHaveLength(Math.min(3, origin.total));
-    for (const review of body.reviews) expect([...review.text].length).toBeLessThanOrEqual(160);
-    expect(body.related).toHaveLength(6);
-    for (const card of body.related) expect(card.image).toMatch(/thumb/);
+    body.reviews.forEach((review, index) => {
+      expect([...review.text].length).toBeLessThanOrEqual(120);
+      expect(review.date).toBe(origin.items[index].created_at.slice(0, 10));
+      expect(review.verified).toBe(origin.items[index].verified_purchase);
+    });
+    expect(body.related).toHaveLength(4);
+    for (const card of body.related) {
+      expect(card.image.url).toMatch(/thumb/);
+      expect(card.image).toMatchObject({ width: expect.any(Number), height: expect.any(Number), alt: card.name });
+    }
   });
 
-  test("is much smaller than the web page for the same product", async () => {
-    for (const id of [1, 77, 4999]) {
+  test("is at most a quarter of the web page: product 1, and the median product", async () => {
+    const ratios = [];
+    for (let id = 1; id <= 5000; id += 250) {
       const [web, mobile] = await Promise.all([
         workers.web.fetch(`/api/products/${id}`),
         workers.mobile.fetch(`/api/products/${id}`),
       ]);
       expect(web.status).toBe(200);
       expect(mobile.status).toBe(200);
-      expect(mobile.bytes).toBeLessThan(web.bytes * 0.4);
+      ratios.push(mobile.bytes / web.bytes);
+      // A product with few reviews has a small web page; the phone's screen is still its own.
+      expect(mobile.bytes, `product ${id}`).toBeLessThan(web.bytes * 0.4);
     }
+    expect(ratios[0]).toBeLessThanOrEqual(0.25);
+    ratios.sort((a, b) => a - b);
+    expect(ratios[Math.floor(ratios.length / 2)]).toBeLessThanOrEqual(0.25);
+  });
+
+  test("availability says how many are left when few are, and when a sold-out product returns", async () => {
+    const stocks = (await (await fetch(`${mocks.url}/inventory/stock?ids=${[...Array(100).keys()].map((i) => i + 1).join(",")}`)).json()).items;
+    const units = (stock) => stock.warehouses.reduce((sum, w) => sum + Math.max(0, w.on_hand - w.reserved), 0);
+    const low = stocks.find((stock) => units(stock) > 0 && units(stock) <= stock.low_stock_threshold);
+    const soldOut = stocks.find((stock) => units(stock) === 0 && !stock.backorderable && stock.restock_eta);
+    expect(low && soldOut).toBeTruthy();
+    const lowPage = (await workers.mobile.fetch(`/api/products/${low.product_id}`)).json;
+    expect(lowPage.availability).toEqual({ state: "low_stock", label: `Only ${units(low)} left`, count: units(low) });
+    const outPage = (await workers.mobile.fetch(`/api/products/${soldOut.product_id}`)).json;
+    expect(outPage.availability).toEqual({ state: "out_of_stock", label: "Out of stock", restockDate: soldOut.restock_eta.slice(0, 10) });
+  });
+
+  test("the whole description, on demand", async () => {
+    const catalog = await (await fetch(`${mocks.url}/catalog/products/1`)).json();
+    const response = await workers.mobile.fetch("/api/products/1/description");
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ id: 1, name: catalog.name, description: catalog.description });
+    expect(response.headers.get("etag")).toBeTruthy();
+    expectJsonError(await workers.mobile.fetch("/api/products/999999/description"), 404, "product_not_found");
+    expectJsonError(await workers.mobile.fetch("/api/products/abc/description"), 400, "invalid_product_id");
+  });
+});
+
+describe.each(["web", "mobile"])("%s money in the shopper's language", (frontend) => {
+  test.each([
+    ["en-GB,en;q=0.9", /^€\d{1,3}(,\d{3})*\.\d{2}$/],
+    ["de-DE,de;q=0.9,en;q=0.5", /^\d{1,3}(\.\d{3})*,\d{2}\u00a0€$/],
+    ["fr-FR", /^\d{1,3}(\u202f\d{3})*,\d{2}\u00a0€$/],
+    ["nl", /^€\u00a0\d{1,3}(\.\d{3})*,\d{2}$/],
+    ["ja, *;q=0.1", /^€\d{1,3}(,\d{3})*\.\d{2}$/],
+  ])("Accept-Language %s", async (language, pattern) => {
+    const page = await workers[frontend].fetch("/api/products/1", { headers: { "accept-language": language } });
+    expect(page.status).toBe(200);
+    const price = frontend === "web" ? page.json.price.current : page.json.price;
+    expect(price.formatted).toMatch(pattern);
+    expect(price.amount).toBe("94.99");
+    expect(page.headers.get("vary")).toMatch(/accept-language/i);
   });
 });
 

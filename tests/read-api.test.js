@@ -153,7 +153,7 @@ describe("mobile listing", () => {
     const normal = await workers.mobile.fetch("/api/products?category=headphones&limit=10");
     const saving = await workers.mobile.fetch("/api/products?category=headphones&limit=10", { headers: { "save-data": "on" } });
     expect(saving.json.items.map((i) => i.id)).toEqual(normal.json.items.map((i) => i.id));
-    expect(saving.headers.get("vary")).toBe("save-data");
+    expect(saving.headers.get("vary")).toBe("save-data, accept-language");
   });
 });
 

@@ -159,7 +159,8 @@ pub struct Reply {
     body: Vec<u8>,
     etag: Option<String>,
     cache: Option<CacheStatus>,
-    vary: Option<&'static str>,
+    /// Request headers the body depends on (`Vary`).
+    vary: Vec<&'static str>,
     cookie: Option<String>,
     /// Further response headers a handler sets (such as `Clear-Site-Data`).
     headers: Vec<(&'static str, &'static str)>,
@@ -175,7 +176,7 @@ impl Reply {
                 body,
                 etag: None,
                 cache: None,
-                vary: None,
+                vary: Vec::new(),
                 cookie: None,
                 headers: Vec::new(),
                 private: false,
@@ -190,7 +191,7 @@ impl Reply {
             body: json.as_bytes().to_vec(),
             etag: Some(cache::etag(json.as_bytes())),
             cache: None,
-            vary: None,
+            vary: Vec::new(),
             cookie: None,
             headers: Vec::new(),
             private: false,
@@ -204,7 +205,7 @@ impl Reply {
             body,
             etag: Some(etag),
             cache: Some(cache),
-            vary: None,
+            vary: Vec::new(),
             cookie: None,
             headers: Vec::new(),
             private: false,
@@ -277,7 +278,7 @@ impl Reply {
             body: Vec::new(),
             etag: None,
             cache: None,
-            vary: None,
+            vary: Vec::new(),
             cookie: None,
             headers: Vec::new(),
             private: false,
@@ -286,7 +287,9 @@ impl Reply {
 
     /// Names a request header the body depends on (`Vary`), e.g. `save-data`.
     pub fn varying_on(mut self, header: &'static str) -> Self {
-        self.vary = Some(header);
+        if !self.vary.contains(&header) {
+            self.vary.push(header);
+        }
         self
     }
 }
@@ -516,6 +519,11 @@ impl Scope {
         Ok(form_urlencoded::parse(&body).into_owned().collect())
     }
 
+    /// The shopper's language for display (money), from `Accept-Language`.
+    pub fn locale(&self) -> crate::locale::Locale {
+        crate::locale::Locale::from_accept_language(self.header("accept-language").as_deref())
+    }
+
     /// Whether the client asked to save data (`Save-Data: on`).
     pub fn save_data(&self) -> bool {
         self.header("save-data")
@@ -611,7 +619,7 @@ impl Scope {
                 if let Some(cache) = reply.cache {
                     headers.set(cache::HEADER, cache.as_str())?;
                 }
-                if let Some(vary) = reply.vary {
+                for vary in &reply.vary {
                     headers.append("vary", vary)?;
                 }
                 if reply.private {

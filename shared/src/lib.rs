@@ -20,6 +20,7 @@ pub mod edge;
 pub mod error;
 pub mod fanout;
 pub mod fields;
+pub mod locale;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod openapi;
 pub mod origin;

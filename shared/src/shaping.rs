@@ -8,6 +8,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+pub use crate::locale::Locale;
+
 /// The image renditions the catalog publishes, smallest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ImageSize {
@@ -120,33 +122,24 @@ pub struct Money {
 }
 
 impl Money {
-    pub fn from_minor(minor: u64, currency: &str) -> Self {
+    /// `minor` units of `currency`, written for the shopper's `locale`; `amount` is the same in
+    /// every locale.
+    pub fn from_minor(minor: u64, currency: &str, locale: Locale) -> Self {
         let exponent = minor_unit_exponent(currency);
         let scale = 10u64.pow(exponent);
         let major = minor / scale;
         let fraction = minor % scale;
+        let digits = exponent as usize;
         let amount = if exponent == 0 {
             major.to_string()
         } else {
-            format!("{major}.{fraction:0width$}", width = exponent as usize)
+            format!("{major}.{fraction:0digits$}")
         };
-        let grouped = if exponent == 0 {
-            group_thousands(major)
-        } else {
-            format!(
-                "{}.{fraction:0width$}",
-                group_thousands(major),
-                width = exponent as usize
-            )
-        };
-        let formatted = match currency_symbol(currency) {
-            Some(symbol) => format!("{symbol}{grouped}"),
-            None => format!("{grouped} {currency}"),
-        };
+        let grouped = locale.number(major, fraction, digits);
         Self {
             amount,
             currency: currency.to_owned(),
-            formatted,
+            formatted: locale.with_currency(&grouped, currency_symbol(currency), currency),
         }
     }
 }
@@ -168,16 +161,66 @@ fn currency_symbol(currency: &str) -> Option<&'static str> {
     }
 }
 
-fn group_thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+/// An image as every screen needs it: where it is, the space to reserve, and what it shows for
+/// people who cannot see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+pub struct ImageView {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+}
+
+impl ImageView {
+    pub fn new(variant: &crate::origins::catalog::ImageVariant, alt: &str) -> Self {
+        Self {
+            url: variant.url.clone(),
+            width: variant.width,
+            height: variant.height,
+            alt: alt.to_owned(),
         }
-        out.push(digit);
     }
-    out
+}
+
+/// Stock as a screen shows it: the state, the words for it, the count when few are left (the
+/// origin's own low-stock rule decides "few"), and when an out-of-stock product comes back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StockView {
+    pub state: Availability,
+    /// Ready to show: "In stock", "Only 3 left", "Out of stock", "Available to order".
+    pub label: String,
+    /// Units left, only when low.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// When it is expected back (ISO date), only when none are left and the origin knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restock_date: Option<String>,
+}
+
+impl StockView {
+    pub fn new(state: Availability, available_units: u64, restock_date: Option<&str>) -> Self {
+        let (label, count) = match state {
+            Availability::InStock => ("In stock".to_owned(), None),
+            Availability::LowStock => (
+                format!("Only {available_units} left"),
+                Some(available_units),
+            ),
+            Availability::OutOfStock => ("Out of stock".to_owned(), None),
+            Availability::Backorder => ("Available to order".to_owned(), None),
+        };
+        let out = matches!(state, Availability::OutOfStock | Availability::Backorder);
+        Self {
+            state,
+            label,
+            count,
+            restock_date: restock_date
+                .filter(|_| out)
+                .map(|date| date.chars().take(10).collect()),
+        }
+    }
 }
 
 /// What a shopper needs to know about stock, without warehouse detail.
@@ -242,15 +285,52 @@ mod tests {
 
     #[test]
     fn money_from_minor_units() {
-        let price = Money::from_minor(129_900, "EUR");
+        let price = Money::from_minor(129_900, "EUR", Locale::En);
         assert_eq!(price.amount, "1299.00");
         assert_eq!(price.formatted, "€1,299.00");
-        assert_eq!(Money::from_minor(5, "USD").formatted, "$0.05");
-        assert_eq!(Money::from_minor(1500, "JPY").formatted, "¥1,500");
+        assert_eq!(Money::from_minor(5, "USD", Locale::En).formatted, "$0.05");
         assert_eq!(
-            Money::from_minor(1_234_567, "CHF").formatted,
+            Money::from_minor(1500, "JPY", Locale::En).formatted,
+            "¥1,500"
+        );
+        assert_eq!(
+            Money::from_minor(1_234_567, "CHF", Locale::En).formatted,
             "12,345.67 CHF"
         );
+    }
+
+    #[test]
+    fn money_in_each_language_keeps_its_amount() {
+        let formatted: Vec<String> = Locale::ALL
+            .into_iter()
+            .map(|locale| {
+                let money = Money::from_minor(129_900, "EUR", locale);
+                assert_eq!(money.amount, "1299.00");
+                money.formatted
+            })
+            .collect();
+        assert_eq!(
+            formatted,
+            [
+                "€1,299.00",
+                "1.299,00\u{a0}€",
+                "1\u{202f}299,00\u{a0}€",
+                "€\u{a0}1.299,00"
+            ]
+        );
+    }
+
+    #[test]
+    fn stock_views_say_what_a_screen_shows() {
+        let low = StockView::new(Availability::LowStock, 3, Some("2026-12-01"));
+        assert_eq!((low.label.as_str(), low.count), ("Only 3 left", Some(3)));
+        assert_eq!(low.restock_date, None);
+        let out = StockView::new(Availability::OutOfStock, 0, Some("2026-12-01T00:00:00Z"));
+        assert_eq!(out.label, "Out of stock");
+        assert_eq!(out.restock_date.as_deref(), Some("2026-12-01"));
+        assert_eq!(out.count, None);
+        let plenty = StockView::new(Availability::InStock, 300, None);
+        assert_eq!((plenty.label.as_str(), plenty.count), ("In stock", None));
     }
 
     #[test]

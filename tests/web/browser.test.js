@@ -126,6 +126,7 @@ describe("storefront in Chromium", () => {
     await page.click("#cart-link");
     await page.waitForSelector(".cart-line");
     expect((await page.$$(".cart-line")).length).toBe(1);
+    expect(await text(page, ".cart-product span")).toBe(productName);
     await page.click("button.checkout");
     await page.waitForSelector(".order-id");
     expect(await text(page, ".order-id")).toMatch(/\S+/);

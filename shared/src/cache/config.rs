@@ -32,6 +32,15 @@ pub const STANDARD_WINDOWS: &[(&str, Windows)] = &[
         },
     ),
     (
+        // A product's whole description ("read more"): it changes with the product.
+        "description",
+        Windows {
+            fresh_ms: MINUTE_MS,
+            grace_ms: 5 * MINUTE_MS,
+            max_stale_ms: DAY_MS,
+        },
+    ),
+    (
         "listing",
         Windows {
             fresh_ms: MINUTE_MS,

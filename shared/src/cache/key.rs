@@ -4,9 +4,12 @@
 //! every entry at once by a config change; the frontend keeps web and mobile apart (their shapes
 //! differ); params are the route's already-normalized parameters, sorted by name, so their order
 //! in the URL does not matter; the variant names a different rendering of the same data (e.g.
-//! Save-Data).
+//! Save-Data), and a language other than English follows it (`default.de`, `save-data.fr`), so
+//! a purge by route and params drops every rendering at once.
 
 use std::fmt::Write as _;
+
+use crate::locale::Locale;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheKey {
@@ -14,6 +17,7 @@ pub struct CacheKey {
     route: &'static str,
     params: Vec<(&'static str, String)>,
     variant: &'static str,
+    language: Locale,
 }
 
 impl CacheKey {
@@ -23,7 +27,14 @@ impl CacheKey {
             route,
             params: Vec::new(),
             variant: "default",
+            language: Locale::En,
         }
+    }
+
+    /// The language the entry is written in (money formats differ).
+    pub fn language(mut self, locale: Locale) -> Self {
+        self.language = locale;
+        self
     }
 
     /// Adds a parameter; pass the route's normalized form of the value (case, defaults).
@@ -63,6 +74,10 @@ impl CacheKey {
         }
         key.push(':');
         key.push_str(self.variant);
+        if self.language != Locale::En {
+            key.push('.');
+            key.push_str(self.language.tag());
+        }
         key
     }
 }
@@ -89,6 +104,12 @@ mod tests {
         assert_eq!(key.render("v1"), "v1:mobile:product:id=42:default");
         let key = key.variant("save-data");
         assert_eq!(key.render("v1"), "v1:mobile:product:id=42:save-data");
+        let german = key.clone().language(Locale::De);
+        assert_eq!(german.render("v1"), "v1:mobile:product:id=42:save-data.de");
+        assert_eq!(
+            key.language(Locale::En).render("v1"),
+            "v1:mobile:product:id=42:save-data"
+        );
     }
 
     #[test]

@@ -201,6 +201,13 @@ impl Catalog<'_> {
         self.0.get_json(Service::Catalog, &path).await
     }
 
+    /// The summaries of `ids`, in one call; ids the catalog does not know are left out.
+    pub async fn summaries(self, ids: &[u32]) -> Result<Vec<ProductSummary>, OriginError> {
+        let path = format!("/products?ids={}", super::join_ids(ids));
+        let found: Items<ProductSummary> = self.0.get_json(Service::Catalog, &path).await?;
+        Ok(found.items)
+    }
+
     pub async fn categories(self) -> Result<Vec<Category>, OriginError> {
         let categories: Items<Category> = self.0.get_json(Service::Catalog, "/categories").await?;
         Ok(categories.items)

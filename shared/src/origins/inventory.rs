@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::catalog::{Items, ProductId};
 use super::join_ids;
 use crate::origin::{OriginClient, OriginError, Service};
-use crate::shaping::Availability;
+use crate::shaping::{Availability, StockView};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Stock {
@@ -29,6 +29,15 @@ impl Stock {
             .iter()
             .map(|w| w.on_hand.saturating_sub(w.reserved))
             .sum()
+    }
+
+    /// The stock as a screen shows it.
+    pub fn view(&self) -> StockView {
+        StockView::new(
+            self.availability(),
+            self.available_units(),
+            self.restock_eta.as_deref(),
+        )
     }
 
     pub fn availability(&self) -> Availability {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::catalog::{Items, ProductId};
 use super::join_ids;
 use crate::origin::{OriginClient, OriginError, Service};
-use crate::shaping::Money;
+use crate::shaping::{Locale, Money};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Price {
@@ -18,18 +18,19 @@ pub struct Price {
 
 impl Price {
     /// What the shopper pays now.
-    pub fn current(&self) -> Money {
+    pub fn current(&self, locale: Locale) -> Money {
         Money::from_minor(
             self.sale_price_minor.unwrap_or(self.list_price_minor),
             &self.currency,
+            locale,
         )
     }
 
     /// The struck-through list price, when the product is on sale.
-    pub fn was(&self) -> Option<Money> {
+    pub fn was(&self, locale: Locale) -> Option<Money> {
         self.sale_price_minor
             .filter(|sale| *sale < self.list_price_minor)
-            .map(|_| Money::from_minor(self.list_price_minor, &self.currency))
+            .map(|_| Money::from_minor(self.list_price_minor, &self.currency, locale))
     }
 }
 
@@ -74,10 +75,13 @@ mod tests {
     #[test]
     fn sale_price_is_current_and_list_price_is_was() {
         let on_sale = price(12_999, Some(9_999));
-        assert_eq!(on_sale.current().formatted, "€99.99");
-        assert_eq!(on_sale.was().map(|m| m.formatted), Some("€129.99".into()));
+        assert_eq!(on_sale.current(Locale::En).formatted, "€99.99");
+        assert_eq!(
+            on_sale.was(Locale::En).map(|m| m.formatted),
+            Some("€129.99".into())
+        );
         let regular = price(12_999, None);
-        assert_eq!(regular.current().amount, "129.99");
-        assert_eq!(regular.was(), None);
+        assert_eq!(regular.current(Locale::De).amount, "129.99");
+        assert_eq!(regular.was(Locale::En), None);
     }
 }

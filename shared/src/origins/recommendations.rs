@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::catalog::{ImageVariant, ProductId, closest_variant};
 use crate::origin::{OriginClient, OriginError, Service};
-use crate::shaping::{ImageSize, Money};
+use crate::shaping::{ImageSize, Locale, Money};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Recommendations {
@@ -26,8 +26,8 @@ impl Recommendation {
         closest_variant(&self.image_variants, size)
     }
 
-    pub fn price(&self) -> Money {
-        Money::from_minor(self.price_minor, &self.currency)
+    pub fn price(&self, locale: Locale) -> Money {
+        Money::from_minor(self.price_minor, &self.currency, locale)
     }
 }
 

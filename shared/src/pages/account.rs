@@ -9,7 +9,14 @@ use crate::edge::{Reply, Scope};
 use crate::error::{BffError, ErrorKind};
 use crate::origin::{Failure, OriginError};
 use crate::origins::carts::{Cart, Line};
-use crate::shaping::Money;
+use crate::origins::catalog::ProductSummary;
+use crate::shaping::{ImageSize, ImageView, Locale, Money};
+
+/// Part name, in a cart's `degraded` list, when the catalog could not name the lines.
+pub const PRODUCTS: &str = "products";
+
+/// Most ids in one catalog batch call.
+const CATALOG_BATCH: usize = 100;
 
 /// Largest quantity of one product in a cart.
 pub const MAX_QUANTITY: u32 = 99;
@@ -32,6 +39,9 @@ pub struct CartView {
     pub items: Vec<LineView>,
     pub item_count: u32,
     pub subtotal: Money,
+    /// `["products"]` when the lines could not be named (the catalog failed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub degraded: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +49,11 @@ pub struct CartView {
 #[serde(rename_all = "camelCase")]
 pub struct LineView {
     pub product_id: u32,
+    /// The product's name (cart lines; absent when the catalog could not say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<ImageView>,
     pub quantity: u32,
     pub unit_price: Money,
     pub line_total: Money,
@@ -64,25 +79,62 @@ pub struct AddItem {
     pub quantity: u32,
 }
 
-fn line_view(line: &Line, currency: &str) -> LineView {
+fn line_view(line: &Line, currency: &str, locale: Locale) -> LineView {
     LineView {
         product_id: line.product_id,
+        name: None,
+        thumbnail: None,
         quantity: line.quantity,
-        unit_price: Money::from_minor(line.unit_price_minor, currency),
-        line_total: Money::from_minor(line.line_total_minor, currency),
+        unit_price: Money::from_minor(line.unit_price_minor, currency, locale),
+        line_total: Money::from_minor(line.line_total_minor, currency, locale),
     }
 }
 
-fn cart_view(cart: &Cart) -> CartView {
-    CartView {
-        items: cart
+/// The cart as the shopper sees it: each line named and pictured from the catalog, in one batched
+/// call per hundred products, merged live (a cart is personal and never cached). Without the
+/// catalog the cart still answers, its lines unnamed, and says `degraded: ["products"]`.
+async fn cart_view(scope: &Scope, cart: &Cart) -> Result<CartView, BffError> {
+    let locale = scope.locale();
+    let mut ids: Vec<u32> = cart.items.iter().map(|line| line.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let catalog = scope.origins()?.catalog();
+    let batches = futures::future::join_all(
+        ids.chunks(CATALOG_BATCH)
+            .map(|batch| catalog.summaries(batch)),
+    )
+    .await;
+    let mut products: Vec<ProductSummary> = Vec::with_capacity(ids.len());
+    let mut degraded = Vec::new();
+    for batch in batches {
+        match batch {
+            Ok(found) => products.extend(found),
+            Err(_) => degraded = vec![PRODUCTS],
+        }
+    }
+    let items = cart
+        .items
+        .iter()
+        .map(|line| {
+            let mut view = line_view(line, &cart.currency, locale);
+            if let Some(product) = products.iter().find(|p| p.id == line.product_id) {
+                view.thumbnail = product
+                    .image(ImageSize::Thumb)
+                    .map(|thumb| ImageView::new(thumb, &product.name));
+                view.name = Some(product.name.clone());
+            }
+            view
+        })
+        .collect();
+    Ok(CartView {
+        items,
+        item_count: cart
             .items
             .iter()
-            .map(|l| line_view(l, &cart.currency))
-            .collect(),
-        item_count: cart.items.iter().map(|l| l.quantity).sum(),
-        subtotal: Money::from_minor(cart.subtotal_minor, &cart.currency),
-    }
+            .fold(0u32, |count, line| count.saturating_add(line.quantity)),
+        subtotal: Money::from_minor(cart.subtotal_minor, &cart.currency, locale),
+        degraded,
+    })
 }
 
 /// The request's `Idempotency-Key`: 1-128 plain characters; 400 if malformed, or if missing
@@ -138,7 +190,9 @@ pub async fn me(scope: &Scope, user: &User) -> Result<Reply, BffError> {
 
 pub async fn cart(scope: &Scope, user: &User) -> Result<Reply, BffError> {
     let cart = scope.origins()?.carts().get(&user.id).await?;
-    Ok(Reply::json(&cart_view(&cart))?.private())
+    Ok(Reply::json(&cart_view(scope, &cart).await?)?
+        .private()
+        .varying_on("accept-language"))
 }
 
 pub async fn add_item(scope: &Scope, user: &User) -> Result<Reply, BffError> {
@@ -157,7 +211,9 @@ pub async fn add_item(scope: &Scope, user: &User) -> Result<Reply, BffError> {
         .add(&user.id, item.product_id, item.quantity, key.as_deref())
         .await
         .map_err(|e| write_error(e, ("product_not_found", "There is no such product.")))?;
-    Ok(Reply::json(&cart_view(&cart))?.private())
+    Ok(Reply::json(&cart_view(scope, &cart).await?)?
+        .private()
+        .varying_on("accept-language"))
 }
 
 pub async fn remove_item(
@@ -173,7 +229,9 @@ pub async fn remove_item(
         .remove(&user.id, product_id.get(), key.as_deref())
         .await
         .map_err(|e| write_error(e, ("item_not_in_cart", "That product is not in the cart.")))?;
-    Ok(Reply::json(&cart_view(&cart))?.private())
+    Ok(Reply::json(&cart_view(scope, &cart).await?)?
+        .private()
+        .varying_on("accept-language"))
 }
 
 pub async fn checkout(scope: &Scope, user: &User) -> Result<Reply, BffError> {
@@ -193,9 +251,9 @@ pub async fn checkout(scope: &Scope, user: &User) -> Result<Reply, BffError> {
         items: order
             .items
             .iter()
-            .map(|l| line_view(l, &order.currency))
+            .map(|l| line_view(l, &order.currency, scope.locale()))
             .collect(),
-        total: Money::from_minor(order.total_minor, &order.currency),
+        total: Money::from_minor(order.total_minor, &order.currency, scope.locale()),
         order_id: order.order_id,
         status: order.status,
         created_at: order.created_at,

@@ -157,6 +157,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/api/products/{id}/description": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** A product's whole description */
+        readonly get: operations["get"];
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/products/{id}/reviews": {
         readonly parameters: {
             readonly query?: never;
@@ -208,6 +225,8 @@ export interface components {
          */
         readonly Availability: "in_stock" | "low_stock" | "out_of_stock" | "backorder";
         readonly CartView: {
+            /** @description `["products"]` when the lines could not be named (the catalog failed). */
+            readonly degraded?: readonly string[];
             /** Format: int32 */
             readonly itemCount: number;
             readonly items: readonly components["schemas"]["LineView"][];
@@ -216,6 +235,12 @@ export interface components {
         readonly CategoryChip: {
             readonly name: string;
             readonly slug: string;
+        };
+        readonly DescriptionScreen: {
+            readonly description: string;
+            /** Format: int32 */
+            readonly id: number;
+            readonly name: string;
         };
         readonly ErrorDetail: {
             /** @description Stable machine code, e.g. `product_not_found`, `invalid_cursor`, `origin_timeout`. */
@@ -235,19 +260,34 @@ export interface components {
             readonly featured: readonly components["schemas"]["ProductCard"][];
             readonly recommendations?: readonly components["schemas"]["ProductCard"][] | null;
         };
+        /**
+         * @description An image as every screen needs it: where it is, the space to reserve, and what it shows for
+         *     people who cannot see it.
+         */
+        readonly ImageView: {
+            readonly alt: string;
+            /** Format: int32 */
+            readonly height: number;
+            readonly url: string;
+            /** Format: int32 */
+            readonly width: number;
+        };
         readonly LineView: {
             readonly lineTotal: components["schemas"]["Money"];
+            /** @description The product's name (cart lines; absent when the catalog could not say). */
+            readonly name?: string | null;
             /** Format: int32 */
             readonly productId: number;
             /** Format: int32 */
             readonly quantity: number;
+            readonly thumbnail?: null | components["schemas"]["ImageView"];
             readonly unitPrice: components["schemas"]["Money"];
         };
         readonly ListingCard: {
             readonly availability?: null | components["schemas"]["Availability"];
             /** Format: int32 */
             readonly id: number;
-            readonly image?: string | null;
+            readonly image?: null | components["schemas"]["ImageView"];
             readonly name: string;
             readonly price?: string | null;
             readonly wasPrice?: string | null;
@@ -284,18 +324,21 @@ export interface components {
         readonly ProductCard: {
             /** Format: int32 */
             readonly id: number;
-            readonly image?: string | null;
+            readonly image?: null | components["schemas"]["ImageView"];
             readonly name: string;
             readonly price?: string | null;
         };
         readonly ProductScreen: {
-            readonly availability: components["schemas"]["Availability"];
+            readonly availability: components["schemas"]["StockView"];
             readonly brand: string;
             readonly degraded?: readonly string[];
+            /** @description The start of the description; the whole of it is at `/api/products/{id}/description`. */
             readonly description: string;
+            /** @description The description was cut: offer "read more". */
+            readonly descriptionCut?: boolean;
             /** Format: int32 */
             readonly id: number;
-            readonly images: readonly string[];
+            readonly images: readonly components["schemas"]["ImageView"][];
             readonly name: string;
             readonly price: components["schemas"]["Money"];
             readonly rating?: null | components["schemas"]["Rating"];
@@ -323,15 +366,35 @@ export interface components {
         };
         readonly ReviewPreview: {
             readonly author: string;
+            /** @description The day it was written (ISO date). */
+            readonly date: string;
             /** Format: int32 */
             readonly rating: number;
             readonly text: string;
             readonly title: string;
+            /** @description The author bought the product here. */
+            readonly verified: boolean;
         };
         readonly ReviewsScreen: {
             readonly items: readonly components["schemas"]["ReviewPreview"][];
             readonly nextCursor?: string | null;
             readonly rating: components["schemas"]["Rating"];
+        };
+        /**
+         * @description Stock as a screen shows it: the state, the words for it, the count when few are left (the
+         *     origin's own low-stock rule decides "few"), and when an out-of-stock product comes back.
+         */
+        readonly StockView: {
+            /**
+             * Format: int64
+             * @description Units left, only when low.
+             */
+            readonly count?: number | null;
+            /** @description Ready to show: "In stock", "Only 3 left", "Out of stock", "Available to order". */
+            readonly label: string;
+            /** @description When it is expected back (ISO date), only when none are left and the origin knows. */
+            readonly restockDate?: string | null;
+            readonly state: components["schemas"]["Availability"];
         };
     };
     responses: never;
@@ -1178,6 +1241,101 @@ export interface operations {
                 };
                 content: {
                     readonly "application/json": components["schemas"]["ProductScreen"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` validator matches. */
+            readonly 304: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource. */
+            readonly 404: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests from this client; see `Retry-After`. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A required origin gave an unusable answer. */
+            readonly 502: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A required origin is unavailable. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A required origin timed out. */
+            readonly 504: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    readonly get: {
+        readonly parameters: {
+            readonly query?: {
+                /** @description Sparse fieldset: comma-separated dotted paths. */
+                readonly fields?: string;
+            };
+            readonly header?: never;
+            readonly path: {
+                /** @description Product id, a positive whole number. */
+                readonly id: number;
+            };
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The whole description */
+            readonly 200: {
+                headers: {
+                    /** @description Validator for `If-None-Match`. */
+                    readonly etag?: string;
+                    /** @description One entry per origin call and the cache. */
+                    readonly "server-timing"?: string;
+                    /** @description HIT, MISS, STALE or BYPASS. */
+                    readonly "x-bff-cache"?: string;
+                    /** @description The request's id. */
+                    readonly "x-request-id"?: string;
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["DescriptionScreen"];
                 };
             };
             /** @description Not modified: the `If-None-Match` validator matches. */

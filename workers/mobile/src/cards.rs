@@ -3,7 +3,7 @@
 
 use bff_shared::origins::catalog::ProductSummary;
 use bff_shared::origins::recommendations::Recommendation;
-use bff_shared::shaping::Profile;
+use bff_shared::shaping::{ImageView, Locale, Profile};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -14,18 +14,18 @@ pub struct ProductCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     price: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<String>,
+    image: Option<ImageView>,
 }
 
 impl ProductCard {
-    pub fn recommended(item: &Recommendation, profile: &Profile) -> Self {
+    pub fn recommended(item: &Recommendation, profile: &Profile, locale: Locale) -> Self {
         Self {
             id: item.product_id,
-            name: item.name.clone(),
-            price: Some(item.price().formatted),
+            price: Some(item.price(locale).formatted),
             image: item
                 .image(profile.card_image)
-                .map(|image| image.url.clone()),
+                .map(|image| ImageView::new(image, &item.name)),
+            name: item.name.clone(),
         }
     }
 
@@ -34,9 +34,11 @@ impl ProductCard {
             id: product.id,
             name: product.name.clone(),
             price: None,
-            image: product
-                .image(profile.card_image)
-                .map(|image| image.url.clone()),
+            image: product.images.first().and_then(|image| {
+                image
+                    .variant(profile.card_image)
+                    .map(|variant| ImageView::new(variant, &image.alt))
+            }),
         }
     }
 }

@@ -18,8 +18,17 @@ pub const PRODUCT: &[&str] = &[
     "wasPrice.currency",
     "wasPrice.formatted",
     "availability",
+    "availability.state",
+    "availability.label",
+    "availability.count",
+    "availability.restockDate",
     "images",
+    "images.url",
+    "images.width",
+    "images.height",
+    "images.alt",
     "description",
+    "descriptionCut",
     "rating",
     "rating.average",
     "rating.count",
@@ -28,13 +37,21 @@ pub const PRODUCT: &[&str] = &[
     "reviews.title",
     "reviews.text",
     "reviews.author",
+    "reviews.date",
+    "reviews.verified",
     "related",
     "related.id",
     "related.name",
     "related.price",
     "related.image",
+    "related.image.url",
+    "related.image.width",
+    "related.image.height",
+    "related.image.alt",
     "degraded",
 ];
+
+pub const DESCRIPTION: &[&str] = &["id", "name", "description"];
 
 pub const LISTING: &[&str] = &[
     "items",
@@ -43,6 +60,10 @@ pub const LISTING: &[&str] = &[
     "items.price",
     "items.wasPrice",
     "items.image",
+    "items.image.url",
+    "items.image.width",
+    "items.image.height",
+    "items.image.alt",
     "items.availability",
     "nextCursor",
     "total",
@@ -58,6 +79,8 @@ pub const REVIEWS: &[&str] = &[
     "items.title",
     "items.text",
     "items.author",
+    "items.date",
+    "items.verified",
     "nextCursor",
 ];
 
@@ -67,6 +90,10 @@ pub const HOME: &[&str] = &[
     "featured.name",
     "featured.price",
     "featured.image",
+    "featured.image.url",
+    "featured.image.width",
+    "featured.image.height",
+    "featured.image.alt",
     "categories",
     "categories.slug",
     "categories.name",
@@ -75,6 +102,10 @@ pub const HOME: &[&str] = &[
     "recommendations.name",
     "recommendations.price",
     "recommendations.image",
+    "recommendations.image.url",
+    "recommendations.image.width",
+    "recommendations.image.height",
+    "recommendations.image.alt",
     "degraded",
 ];
 
@@ -133,6 +164,7 @@ mod tests {
             ("ListingScreen", super::LISTING),
             ("ReviewsScreen", super::REVIEWS),
             ("HomeScreen", super::HOME),
+            ("DescriptionScreen", super::DESCRIPTION),
         ] {
             let mut found = Vec::new();
             paths(

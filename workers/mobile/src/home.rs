@@ -4,7 +4,7 @@
 use bff_shared::auth::User;
 use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::pages::home::{self, HomeSources};
-use bff_shared::shaping::Profile;
+use bff_shared::shaping::{Locale, Profile};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
@@ -33,26 +33,32 @@ use crate::profile;
 pub async fn get(scope: &Scope, user: Option<User>) -> Result<Reply, BffError> {
     let fields = fields::requested(scope, fields::HOME)?;
     let (profile, variant) = profile::for_request(scope.save_data());
-    let key = CacheKey::new(profile.frontend, "home").variant(variant);
+    let locale = scope.locale();
+    let key = CacheKey::new(profile.frontend, "home")
+        .language(locale)
+        .variant(variant);
     let reply = home::serve(
         scope,
         key,
         move |origins| async move {
             let sources = HomeSources::gather(&origins, profile).await?;
             let degraded = !sources.degraded.is_empty();
-            Shaped::json(&HomeScreen::shape(sources, profile), degraded)
+            Shaped::json(&HomeScreen::shape(sources, profile, locale), degraded)
         },
         user,
         profile,
         |mine| {
             mine.items
                 .iter()
-                .map(|item| ProductCard::recommended(item, profile))
+                .map(|item| ProductCard::recommended(item, profile, locale))
                 .collect()
         },
     )
     .await?;
-    Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
+    Ok(reply
+        .select(fields.as_ref())?
+        .varying_on("save-data")
+        .varying_on("accept-language"))
 }
 
 #[derive(Serialize)]
@@ -74,7 +80,7 @@ pub struct CategoryChip {
 }
 
 impl HomeScreen {
-    fn shape(sources: HomeSources, profile: &Profile) -> Self {
+    fn shape(sources: HomeSources, profile: &Profile, locale: Locale) -> Self {
         Self {
             featured: sources
                 .featured
@@ -93,7 +99,7 @@ impl HomeScreen {
                 shelf
                     .items
                     .iter()
-                    .map(|item| ProductCard::recommended(item, profile))
+                    .map(|item| ProductCard::recommended(item, profile, locale))
                     .collect()
             }),
             degraded: sources.degraded,

@@ -3,6 +3,7 @@
 //! team's routes, profile and view models.
 
 mod cards;
+mod description;
 mod fields;
 mod home;
 mod listing;
@@ -28,6 +29,7 @@ enum Route {
     CachePurge,
     Cart,
     Checkout,
+    Description,
     Home,
     Listing,
     Me,
@@ -55,6 +57,7 @@ const APP: App<Route> = App {
         ("GET", "/api/products", Route::Listing),
         ("GET", "/api/products/:id", Route::ProductPage),
         ("GET", "/api/products/:id/reviews", Route::Reviews),
+        ("GET", "/api/products/:id/description", Route::Description),
         ("GET", "/api/me", Route::Me),
         ("GET", "/api/cart", Route::Cart),
         ("POST", "/api/cart/items", Route::AddToCart),
@@ -90,6 +93,7 @@ async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Respo
             Route::CachePurge => cache::purge(scope, profile::PROFILE.frontend).await,
             Route::Cart => account::cart(scope, &signed_in(scope).await?).await,
             Route::Checkout => account::checkout(scope, &signed_in(scope).await?).await,
+            Route::Description => description::get(scope, found.param("id")).await,
             Route::Home => home::get(scope, signed_in_if_any(scope).await).await,
             Route::Listing => listing::get(scope).await,
             Route::Me => account::me(scope, &signed_in(scope).await?).await,

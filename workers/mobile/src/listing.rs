@@ -3,7 +3,7 @@
 
 use bff_shared::cache::Shaped;
 use bff_shared::pages::listing::{self, ListedProduct, ListingSources};
-use bff_shared::shaping::{Availability, Profile};
+use bff_shared::shaping::{Availability, ImageView, Locale, Profile};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
@@ -37,7 +37,10 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     if let Some(cursor) = scope.query().get("cursor") {
         listing.offset = signer.decode(cursor, &result_set)?;
     }
-    let key = listing::cache_key(profile.frontend, &listing).variant(variant);
+    let locale = scope.locale();
+    let key = listing::cache_key(profile.frontend, &listing)
+        .language(locale)
+        .variant(variant);
     let reply = scope
         .cached(key, move |origins| async move {
             let sources = ListingSources::gather(&origins, &listing).await?;
@@ -48,7 +51,7 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
                 items: sources
                     .items
                     .into_iter()
-                    .map(|listed| ListingCard::shape(listed, profile))
+                    .map(|listed| ListingCard::shape(listed, profile, locale))
                     .collect(),
                 degraded: sources.degraded,
             };
@@ -56,7 +59,10 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
             Shaped::json(&view, degraded)
         })
         .await?;
-    Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
+    Ok(reply
+        .select(fields.as_ref())?
+        .varying_on("save-data")
+        .varying_on("accept-language"))
 }
 
 #[derive(Serialize)]
@@ -82,13 +88,13 @@ pub struct ListingCard {
     #[serde(skip_serializing_if = "Option::is_none")]
     was_price: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    image: Option<String>,
+    image: Option<ImageView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     availability: Option<Availability>,
 }
 
 impl ListingCard {
-    fn shape(listed: ListedProduct, profile: &Profile) -> Self {
+    fn shape(listed: ListedProduct, profile: &Profile, locale: Locale) -> Self {
         let ListedProduct {
             product,
             price,
@@ -96,12 +102,16 @@ impl ListingCard {
         } = listed;
         Self {
             id: product.id,
-            image: product
-                .image(profile.card_image)
-                .map(|image| image.url.clone()),
+            image: product.images.first().and_then(|image| {
+                image
+                    .variant(profile.card_image)
+                    .map(|variant| ImageView::new(variant, &image.alt))
+            }),
             name: product.name,
-            price: price.as_ref().map(|price| price.current().formatted),
-            was_price: price.and_then(|price| price.was()).map(|was| was.formatted),
+            price: price.as_ref().map(|price| price.current(locale).formatted),
+            was_price: price
+                .and_then(|price| price.was(locale))
+                .map(|was| was.formatted),
             availability,
         }
     }

@@ -20,6 +20,7 @@ const SIGNED_IN: BearerToken = BearerToken { audience: "mobile" };
         crate::listing::get,
         crate::product_page::get,
         crate::reviews::get,
+        crate::description::get,
         bff_shared::openapi::paths::me,
         bff_shared::openapi::paths::cart,
         bff_shared::openapi::paths::add_item,

@@ -5,7 +5,7 @@ use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::ProductId;
 use bff_shared::origins::reviews::ReviewPage;
 use bff_shared::pages::product::ProductSources;
-use bff_shared::shaping::{Availability, Money, Profile};
+use bff_shared::shaping::{ImageView, Locale, Money, Profile, StockView};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
@@ -36,17 +36,22 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
     let fields = fields::requested(scope, fields::PRODUCT)?;
     let (profile, variant) = profile::for_request(scope.save_data());
+    let locale = scope.locale();
     let key = CacheKey::new(profile.frontend, "product")
         .param("id", id.get())
+        .language(locale)
         .variant(variant);
     let reply = scope
         .cached(key, move |origins| async move {
             let sources = ProductSources::gather(&origins, id, profile).await?;
             let degraded = !sources.degraded.is_empty();
-            Shaped::json(&ProductScreen::shape(sources, profile), degraded)
+            Shaped::json(&ProductScreen::shape(sources, profile, locale), degraded)
         })
         .await?;
-    Ok(reply.select(fields.as_ref())?.varying_on("save-data"))
+    Ok(reply
+        .select(fields.as_ref())?
+        .varying_on("save-data")
+        .varying_on("accept-language"))
 }
 
 #[derive(Serialize)]
@@ -59,9 +64,13 @@ pub struct ProductScreen {
     price: Money,
     #[serde(skip_serializing_if = "Option::is_none")]
     was_price: Option<Money>,
-    availability: Availability,
-    images: Vec<String>,
+    availability: StockView,
+    images: Vec<ImageView>,
+    /// The start of the description; the whole of it is at `/api/products/{id}/description`.
     description: String,
+    /// The description was cut: offer "read more".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    description_cut: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     rating: Option<Rating>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,7 +82,7 @@ pub struct ProductScreen {
 }
 
 impl ProductScreen {
-    fn shape(sources: ProductSources, profile: &Profile) -> Self {
+    fn shape(sources: ProductSources, profile: &Profile, locale: Locale) -> Self {
         let ProductSources {
             product,
             price,
@@ -86,9 +95,15 @@ impl ProductScreen {
             .images
             .iter()
             .take(profile.gallery_limit.unwrap_or(usize::MAX))
-            .filter_map(|image| image.variant(profile.gallery_image))
-            .map(|variant| variant.url.clone())
+            .filter_map(|image| {
+                image
+                    .variant(profile.gallery_image)
+                    .map(|variant| ImageView::new(variant, &image.alt))
+            })
             .collect();
+        let description = profile.description.apply(&product.description);
+        let description_cut = description.len() < product.description.len();
+        let description = description.into_owned();
         let (rating, reviews) = match reviews {
             Some(page) => {
                 let (rating, previews) = review_previews(page, profile);
@@ -98,17 +113,18 @@ impl ProductScreen {
         };
         Self {
             id: product.id,
-            price: price.current(),
-            was_price: price.was(),
-            availability: stock.availability(),
+            price: price.current(locale),
+            was_price: price.was(locale),
+            availability: stock.view(),
             images,
-            description: profile.description.apply(&product.description).into_owned(),
+            description,
+            description_cut,
             rating,
             reviews,
             related: related.map(|r| {
                 r.items
                     .iter()
-                    .map(|item| ProductCard::recommended(item, profile))
+                    .map(|item| ProductCard::recommended(item, profile, locale))
                     .collect()
             }),
             degraded,

@@ -95,11 +95,16 @@ impl Rating {
 
 #[derive(Serialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
 pub struct ReviewPreview {
     rating: u8,
     title: String,
     text: String,
     author: String,
+    /// The day it was written (ISO date).
+    date: String,
+    /// The author bought the product here.
+    verified: bool,
 }
 
 impl ReviewPreview {
@@ -109,6 +114,8 @@ impl ReviewPreview {
             rating: review.rating,
             title: review.title,
             author: review.author_display_name,
+            date: review.created_at.chars().take(10).collect(),
+            verified: review.verified_purchase,
         }
     }
 }

@@ -389,7 +389,11 @@ async function cartView() {
           h(
             "tr",
             { class: "cart-line" },
-            h("td", {}, link(`/product/${line.productId}`, "name" in line ? String(line.name) : `Product ${line.productId}`)),
+            h(
+              "td",
+              { class: "cart-product" },
+              link(`/product/${line.productId}`, picture(line.thumbnail, "cart-thumb"), h("span", {}, line.name ?? `Product ${line.productId}`)),
+            ),
             h("td", {}, String(line.quantity)),
             h("td", {}, money(line.unitPrice)),
             h("td", {}, money(line.lineTotal)),
@@ -398,6 +402,7 @@ async function cartView() {
         ),
       ),
     ),
+    degradedNotice(cart, "products", "Product names are unavailable right now."),
     h("p", { class: "subtotal" }, `Subtotal: ${money(cart.subtotal)}`),
     h("button", { type: "button", class: "checkout", onclick: checkout }, "Place order"),
     status,

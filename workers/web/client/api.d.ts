@@ -292,6 +292,8 @@ export interface components {
             readonly was?: null | components["schemas"]["Money"];
         };
         readonly CartView: {
+            /** @description `["products"]` when the lines could not be named (the catalog failed). */
+            readonly degraded?: readonly string[];
             /** Format: int32 */
             readonly itemCount: number;
             readonly items: readonly components["schemas"]["LineView"][];
@@ -334,12 +336,27 @@ export interface components {
             readonly featured: readonly components["schemas"]["ProductCard"][];
             readonly recommendations?: readonly components["schemas"]["ProductCard"][] | null;
         };
+        /**
+         * @description An image as every screen needs it: where it is, the space to reserve, and what it shows for
+         *     people who cannot see it.
+         */
+        readonly ImageView: {
+            readonly alt: string;
+            /** Format: int32 */
+            readonly height: number;
+            readonly url: string;
+            /** Format: int32 */
+            readonly width: number;
+        };
         readonly LineView: {
             readonly lineTotal: components["schemas"]["Money"];
+            /** @description The product's name (cart lines; absent when the catalog could not say). */
+            readonly name?: string | null;
             /** Format: int32 */
             readonly productId: number;
             /** Format: int32 */
             readonly quantity: number;
+            readonly thumbnail?: null | components["schemas"]["ImageView"];
             readonly unitPrice: components["schemas"]["Money"];
         };
         readonly ListingCard: {

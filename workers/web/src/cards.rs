@@ -2,7 +2,7 @@
 
 use bff_shared::origins::catalog::{ImageVariant, ProductSummary};
 use bff_shared::origins::recommendations::Recommendation;
-use bff_shared::shaping::Money;
+use bff_shared::shaping::{Locale, Money};
 use serde::Serialize;
 
 use crate::profile::PROFILE;
@@ -36,14 +36,15 @@ impl CardImage {
     }
 }
 
-impl From<&Recommendation> for ProductCard {
-    fn from(item: &Recommendation) -> Self {
+impl ProductCard {
+    /// A recommended product, its price written for the shopper's language.
+    pub fn recommended(item: &Recommendation, locale: Locale) -> Self {
         Self {
             id: item.product_id,
             name: item.name.clone(),
             slug: item.slug.clone(),
             image: item.image(PROFILE.card_image).map(CardImage::from_variant),
-            price: Some(item.price()),
+            price: Some(item.price(locale)),
         }
     }
 }

@@ -4,6 +4,7 @@
 use bff_shared::auth::User;
 use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::pages::home::{self, HomeSources};
+use bff_shared::shaping::Locale;
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
@@ -29,20 +30,27 @@ use crate::profile::PROFILE;
     )
 )]
 pub async fn get(scope: &Scope, user: Option<User>) -> Result<Reply, BffError> {
-    let key = CacheKey::new(PROFILE.frontend, "home");
-    home::serve(
+    let locale = scope.locale();
+    let key = CacheKey::new(PROFILE.frontend, "home").language(locale);
+    let reply = home::serve(
         scope,
         key,
-        |origins| async move {
+        move |origins| async move {
             let sources = HomeSources::gather(&origins, &PROFILE).await?;
             let degraded = !sources.degraded.is_empty();
-            Shaped::json(&HomePage::from(sources), degraded)
+            Shaped::json(&HomePage::shape(sources, locale), degraded)
         },
         user,
         &PROFILE,
-        |mine| mine.items.iter().map(ProductCard::from).collect(),
+        |mine| {
+            mine.items
+                .iter()
+                .map(|item| ProductCard::recommended(item, locale))
+                .collect()
+        },
     )
-    .await
+    .await?;
+    Ok(reply.varying_on("accept-language"))
 }
 
 #[derive(Serialize)]
@@ -65,8 +73,8 @@ pub struct CategoryLink {
     product_count: u32,
 }
 
-impl From<HomeSources> for HomePage {
-    fn from(sources: HomeSources) -> Self {
+impl HomePage {
+    fn shape(sources: HomeSources, locale: Locale) -> Self {
         Self {
             featured: sources.featured.iter().map(ProductCard::from).collect(),
             categories: sources
@@ -78,9 +86,13 @@ impl From<HomeSources> for HomePage {
                     product_count: category.product_count,
                 })
                 .collect(),
-            recommendations: sources
-                .recommendations
-                .map(|shelf| shelf.items.iter().map(ProductCard::from).collect()),
+            recommendations: sources.recommendations.map(|shelf| {
+                shelf
+                    .items
+                    .iter()
+                    .map(|item| ProductCard::recommended(item, locale))
+                    .collect()
+            }),
             degraded: sources.degraded,
         }
     }

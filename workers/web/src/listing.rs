@@ -4,7 +4,7 @@
 use bff_shared::cache::Shaped;
 use bff_shared::pages::listing::{self, ListedProduct, ListingSources};
 use bff_shared::pagination::page_offset;
-use bff_shared::shaping::{Availability, Money};
+use bff_shared::shaping::{Availability, Locale, Money};
 use bff_shared::{BffError, Reply, Scope, params};
 use serde::Serialize;
 
@@ -34,8 +34,9 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
     let mut listing = listing::requested(scope.query(), &PROFILE)?;
     let limit = listing.limit;
     listing.offset = page_offset(page, limit)?;
-    let key = listing::cache_key(PROFILE.frontend, &listing);
-    scope
+    let locale = scope.locale();
+    let key = listing::cache_key(PROFILE.frontend, &listing).language(locale);
+    let reply = scope
         .cached(key, move |origins| async move {
             let sources = ListingSources::gather(&origins, &listing).await?;
             let degraded = !sources.degraded.is_empty();
@@ -44,12 +45,17 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
                 page_size: limit,
                 total_items: sources.total,
                 total_pages: sources.total.div_ceil(limit),
-                items: sources.items.into_iter().map(ListingCard::from).collect(),
+                items: sources
+                    .items
+                    .into_iter()
+                    .map(|listed| ListingCard::shape(listed, locale))
+                    .collect(),
                 degraded: sources.degraded,
             };
             Shaped::json(&view, degraded)
         })
-        .await
+        .await?;
+    Ok(reply.varying_on("accept-language"))
 }
 
 #[derive(Serialize)]
@@ -87,8 +93,8 @@ pub struct CardPrice {
     was: Option<Money>,
 }
 
-impl From<ListedProduct> for ListingCard {
-    fn from(listed: ListedProduct) -> Self {
+impl ListingCard {
+    fn shape(listed: ListedProduct, locale: Locale) -> Self {
         let ListedProduct {
             product,
             price,
@@ -99,8 +105,8 @@ impl From<ListedProduct> for ListingCard {
                 .image(PROFILE.card_image)
                 .map(CardImage::from_variant),
             price: price.map(|price| CardPrice {
-                current: price.current(),
-                was: price.was(),
+                current: price.current(locale),
+                was: price.was(locale),
             }),
             availability,
             id: product.id,

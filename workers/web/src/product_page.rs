@@ -8,7 +8,7 @@ use bff_shared::cache::{CacheKey, Shaped};
 use bff_shared::origins::catalog::{Image, ProductId};
 use bff_shared::origins::reviews::ReviewPage;
 use bff_shared::pages::product::ProductSources;
-use bff_shared::shaping::{Availability, ImageSize, Money};
+use bff_shared::shaping::{Availability, ImageSize, Locale, Money};
 use bff_shared::{BffError, Reply, Scope};
 use serde::Serialize;
 
@@ -36,14 +36,18 @@ use crate::reviews::ReviewItem;
 )]
 pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
     let id = ProductId::parse(raw_id)?;
-    let key = CacheKey::new(PROFILE.frontend, "product").param("id", id.get());
-    scope
+    let locale = scope.locale();
+    let key = CacheKey::new(PROFILE.frontend, "product")
+        .param("id", id.get())
+        .language(locale);
+    let reply = scope
         .cached(key, move |origins| async move {
             let sources = ProductSources::gather(&origins, id, &PROFILE).await?;
             let degraded = !sources.degraded.is_empty();
-            Shaped::json(&ProductPage::from(sources), degraded)
+            Shaped::json(&ProductPage::shape(sources, locale), degraded)
         })
-        .await
+        .await?;
+    Ok(reply.varying_on("accept-language"))
 }
 
 #[derive(Serialize)]
@@ -124,8 +128,8 @@ pub struct Reviews {
     has_more: bool,
 }
 
-impl From<ProductSources> for ProductPage {
-    fn from(sources: ProductSources) -> Self {
+impl ProductPage {
+    fn shape(sources: ProductSources, locale: Locale) -> Self {
         let ProductSources {
             product,
             price,
@@ -158,8 +162,8 @@ impl From<ProductSources> for ProductPage {
                 })
                 .collect(),
             price: Price {
-                current: price.current(),
-                was: price.was(),
+                current: price.current(locale),
+                was: price.was(locale),
                 tax_included: price.tax_included,
             },
             availability: Stock {
@@ -167,7 +171,12 @@ impl From<ProductSources> for ProductPage {
                 restock_eta: stock.restock_eta.clone(),
             },
             reviews: reviews.map(reviews_view),
-            related: related.map(|r| r.items.iter().map(ProductCard::from).collect()),
+            related: related.map(|r| {
+                r.items
+                    .iter()
+                    .map(|item| ProductCard::recommended(item, locale))
+                    .collect()
+            }),
             degraded,
             sku: product.sku,
             slug: product.slug,
