@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{Context, Date, Env, Headers, KvStore, Request, Response, console_error, console_log};
 
-use crate::auth::csrf::AllowedOrigins;
-use crate::auth::session;
+use crate::auth::csrf::{self, AllowedOrigins};
+use crate::auth::{backchannel, session};
 use crate::cache::{self, CacheConfig, CacheStatus, Windows};
 use crate::error::{BffError, ErrorKind};
 use crate::fields::FieldSet;
@@ -113,10 +113,9 @@ async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
 /// session object note activity.
 async fn rate_limit_key(scope: &Scope) -> String {
     if scope.allowed_origins.is_some()
-        && crate::auth::session::carries_cookie(scope)
-        && crate::auth::csrf::require_header(scope.header(crate::auth::csrf::HEADER).as_deref())
-            .is_ok()
-        && let Ok(current) = crate::auth::session::current(scope).await
+        && session::carries_cookie(scope)
+        && csrf::require_header(scope.header(csrf::HEADER).as_deref()).is_ok()
+        && let Ok(current) = session::current(scope).await
     {
         return format!("user:{}", current.user_id);
     }
@@ -131,7 +130,6 @@ async fn rate_limit_key(scope: &Scope) -> String {
 /// Operator endpoints (`/__admin/…`) and the identity service's back-channel logout are
 /// server-to-server calls without cookies, and are exempt.
 fn check_origin(scope: &Scope) -> Result<(), BffError> {
-    use crate::auth::{backchannel, csrf, session};
     let Some(allowed) = &scope.allowed_origins else {
         return Ok(());
     };

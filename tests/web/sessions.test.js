@@ -4,8 +4,8 @@
 // allowed-origin list. Token lifetimes are shortened through the identity control API; waits are
 // a generous margin past each expiry, never a bound on how fast anything is.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { MockControl } from "./support/mock-origins.js";
-import { startWorker } from "./support/workers.js";
+import { MockControl } from "../support/mock-origins.js";
+import { startWorker } from "../support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 const WEB_ORIGIN = "https://www.shop.test";
