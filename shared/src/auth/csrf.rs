@@ -170,6 +170,48 @@ mod tests {
         }
     }
 
+    /// Arbitrary lists and origins (a fixed-seed generator): parsing and matching answer without
+    /// panicking, and a parsed list admits exactly its own entries.
+    #[test]
+    fn arbitrary_lists_and_origins_never_panic() {
+        let pieces = [
+            "http://",
+            "https://",
+            "localhost",
+            "127.0.0.1",
+            ":5173",
+            ":",
+            "/",
+            ",",
+            " ",
+            "?",
+            "#",
+            "é",
+            "a.example",
+            "",
+            "null",
+            "ftp://",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5_000 {
+            let text: String = (0..(next() % 8))
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            if let Ok(list) = AllowedOrigins::parse(&text) {
+                for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+                    assert!(list.contains(entry), "{entry:?} of {text:?}");
+                }
+            }
+            let _ = check(Some(&text), Some(&text), &web());
+        }
+    }
+
     #[test]
     fn the_custom_header_must_say_1() {
         assert!(require_header(Some("1")).is_ok());

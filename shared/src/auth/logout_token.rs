@@ -257,6 +257,57 @@ mod tests {
         assert!(check(&header(), &with(json!({"exp": NOW - 30})), &EXPECT, NOW).is_ok());
     }
 
+    /// Arbitrary tokens and claim values (a fixed-seed generator): every outcome is an answer,
+    /// never a panic, and only the valid shape is accepted.
+    #[test]
+    fn arbitrary_input_is_refused_without_panicking() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let values = [
+            json!(null),
+            json!(true),
+            json!(-1),
+            json!(i64::MAX),
+            json!(1.5e300),
+            json!(""),
+            json!("web"),
+            json!([]),
+            json!(["web", 1]),
+            json!({}),
+            json!({ EVENT: {} }),
+            json!({ EVENT: [] }),
+        ];
+        let names = [
+            "iss", "aud", "iat", "exp", "sub", "events", "nonce", "jti", "typ",
+        ];
+        for _ in 0..5_000 {
+            let mut claims = claims();
+            let mut header = header();
+            for _ in 0..(next() % 4) {
+                let name = names[(next() % names.len() as u64) as usize];
+                let value = values[(next() % values.len() as u64) as usize].clone();
+                if name == "typ" {
+                    header[name] = value;
+                } else {
+                    claims[name] = value;
+                }
+            }
+            let now = NOW + (next() % 2_000) as i64 - 1_000;
+            if let Ok(token) = check(&header, &claims, &EXPECT, now) {
+                assert_eq!(Some(token.subject.as_str()), claims["sub"].as_str());
+                assert!(claims["events"][EVENT].is_object() && claims.get("nonce").is_none());
+            }
+            let bytes: Vec<u8> = (0..(next() % 80)).map(|_| (next() % 128) as u8).collect();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(decode(&text).is_err() || text.split('.').count() == 3);
+        }
+    }
+
     #[test]
     fn decodes_header_and_claims_of_a_compact_jws() {
         let encode = |value: &Value| URL_SAFE_NO_PAD.encode(value.to_string());
