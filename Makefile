@@ -45,7 +45,7 @@ workers/$(1)/build/index.js: $(SHARED_SOURCES) $(shell find workers/$(1) -name '
 build-$(1): workers/$(1)/build/index.js
 
 dev-$(1): bootstrap build-$(1) mocks
-	@scripts/dev.sh $(1)
+	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh $(1)
 
 # One team's checks only: its crate's Rust tests, its Miniflare folder, its deploy dry-runs.
 test-$(1): bootstrap build-$(1) mocks
@@ -62,8 +62,8 @@ $(MOCK_ORIGINS_BIN): $(MOCK_SOURCES)
 	cargo build --profile mocks -p mock-origins
 	@touch $@
 
-dev: bootstrap build ## mocks on :8700 and every BFF on its port (web :8787, mobile :8788, voice :8789); Ctrl-C stops all
-	@scripts/dev.sh $(WORKERS)
+dev: bootstrap build ## mocks on :8700 and every BFF on its port (web :8787, mobile :8788, voice :8789; WEB_APP_ORIGIN=… admits a dev server); Ctrl-C stops all
+	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh $(WORKERS)
 
 new-frontend: ## scaffold a new frontend: make new-frontend NAME=<name>
 	@scripts/new-frontend.sh "$(NAME)"

@@ -50,6 +50,8 @@ function randomPath(rng, productIds) {
     () => `/api/me`,
     () => `/auth/login`,
     () => `/auth/logout`,
+    () => `/auth/session`,
+    () => `/auth/backchannel-logout`,
     () => `/openapi.json`,
     () => `/__admin/cache/purge`,
     () => `/${encodeURIComponent(rng.pick(WEIRD))}`,
@@ -68,6 +70,7 @@ function randomBody(rng) {
     () => rng.pick(["{", "[1,2", "null", "true", "\"str\"", "{\"a\":}", "\u0000\u0001", "x".repeat(20_000)]),
     () => JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v".repeat(100)]))),
     () => new Uint8Array(Array.from({ length: 64 }, () => Math.floor(rng.next() * 256))),
+    () => rng.pick(["logout_token=", "logout_token=a.b.c", "logout_token=%zz", "logout_token=x&logout_token=y", `logout_token=${"e".repeat(9000)}`]),
   ])();
 }
 
@@ -81,6 +84,7 @@ function randomHeaders(rng, credentials) {
   if (rng.chance(0.2)) headers["x-request-id"] = rng.pick(["ok-id", "bad id", "x".repeat(300), "<id>", ""]);
   if (rng.chance(0.2)) headers["save-data"] = rng.pick(["on", "off", "ON", ""]);
   if (rng.chance(0.3)) headers.origin = rng.pick([WEB_ORIGIN, "https://evil.example", "null", ""]);
+  if (rng.chance(0.6)) headers["x-csrf"] = rng.pick(["1", "1", "1", "0", "", "yes"]);
   return headers;
 }
 
@@ -104,7 +108,7 @@ describe.each([
     credentials.bearer = `Bearer ${grant.access_token}`;
     const login = await bff.fetch("/auth/login", {
       method: "POST",
-      headers: { "content-type": "application/json", origin: WEB_ORIGIN },
+      headers: { "content-type": "application/json", origin: WEB_ORIGIN, "x-csrf": "1" },
       body: JSON.stringify({ username: "demo", password: "demo-password" }),
     });
     credentials.cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "__Host-bff_session=none";

@@ -203,10 +203,10 @@ describe("mixed pages", () => {
       }
       const login = await bff.fetch("/auth/login", {
         method: "POST",
-        headers: { "content-type": "application/json", origin: "https://www.shop.test" },
+        headers: { "content-type": "application/json", origin: "https://www.shop.test", "x-csrf": "1" },
         body: JSON.stringify({ username: "demo", password: "demo-password" }),
       });
-      return { cookie: login.headers.get("set-cookie").split(";")[0] };
+      return { cookie: login.headers.get("set-cookie").split(";")[0], "x-csrf": "1" };
     };
     const anonymous = await bff.fetch("/api/home");
     expect(anonymous.headers.get("x-bff-cache")).toBe("MISS");

@@ -5,7 +5,10 @@ use hyper::{Method, StatusCode};
 use serde_json::json;
 
 use crate::control::parse_fault;
+use crate::data::seed;
 use crate::http::{Reply, Req, allow};
+use crate::identity_store::parse_lifetimes;
+use crate::services::identity;
 use crate::state::AppState;
 
 /// Keys the origins emit that must never reach a client. Tests scan BFF
@@ -48,8 +51,11 @@ fn ok() -> Reply {
 
 pub fn handle(state: &AppState, req: &Req) -> Reply {
     match req.segs().as_slice() {
-        ["stats"] => allow(req, &[Method::GET])
-            .unwrap_or_else(|| Reply::ok(&state.control.stats_json(state.store.orders_created()))),
+        ["stats"] => allow(req, &[Method::GET]).unwrap_or_else(|| {
+            let mut stats = state.control.stats_json(state.store.orders_created());
+            stats["identity"] = state.identity.stats_json();
+            Reply::ok(&stats)
+        }),
         ["faults"] => allow(req, &[Method::POST]).unwrap_or_else(|| match parse_fault(&req.body) {
             Ok(fault) => {
                 state.control.set_faults(&fault);
@@ -74,7 +80,44 @@ pub fn handle(state: &AppState, req: &Req) -> Reply {
                 Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
             })
         }
+        ["identity", "lifetimes"] => allow(req, &[Method::POST]).unwrap_or_else(|| {
+            match parse_lifetimes(&req.body, state.identity.lifetimes()) {
+                Ok(lifetimes) => {
+                    state.identity.set_lifetimes(lifetimes);
+                    Reply::ok(&json!({
+                        "access_seconds": lifetimes.access_seconds,
+                        "refresh_seconds": lifetimes.refresh_seconds,
+                    }))
+                }
+                Err(e) => Reply::error(StatusCode::BAD_REQUEST, &e),
+            }
+        }),
+        ["identity", "logout-token"] => {
+            allow(req, &[Method::POST]).unwrap_or_else(|| logout_token(state, req))
+        }
+        ["identity", "refresh-tokens"] => allow(req, &[Method::GET]).unwrap_or_else(|| {
+            Reply::ok(&json!({ "tokens": state.identity.live_tokens(seed::now_seconds()) }))
+        }),
         _ => Reply::not_found(),
+    }
+}
+
+/// `POST /__control/identity/logout-token` `{"sub": "usr-1", "aud": "web"}` (`aud` defaults to
+/// `web`): a back-channel logout token, as the identity service would send one.
+fn logout_token(state: &AppState, req: &Req) -> Reply {
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
+        return Reply::error(StatusCode::BAD_REQUEST, "invalid_json");
+    };
+    let Some(sub) = body.get("sub").and_then(serde_json::Value::as_str) else {
+        return Reply::error(StatusCode::BAD_REQUEST, "sub_required");
+    };
+    let audience = body
+        .get("aud")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("web");
+    match identity::logout_token(state, sub, audience) {
+        Ok(token) => Reply::ok(&json!({ "logout_token": token })),
+        Err(e) => Reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
 }
 
@@ -221,6 +264,41 @@ mod tests {
         assert_eq!(state.keys.jwks()["keys"].as_array().unwrap().len(), 1);
         let s = call(Method::GET, "/__control/stats", "").json_value();
         assert_eq!(s["orders_created"], 0);
+        assert_eq!(s["identity"]["refresh_grants"], 0);
+        let set = call(
+            Method::POST,
+            "/__control/identity/lifetimes",
+            r#"{"access_seconds":2}"#,
+        );
+        assert_eq!(set.json_value()["access_seconds"], 2);
+        assert_eq!(state.identity.lifetimes().access_seconds, 2);
+        assert_eq!(
+            call(
+                Method::POST,
+                "/__control/identity/lifetimes",
+                r#"{"access_seconds":0}"#
+            )
+            .status,
+            400
+        );
+        let logout = call(
+            Method::POST,
+            "/__control/identity/logout-token",
+            r#"{"sub":"usr-1"}"#,
+        );
+        assert_eq!(logout.status, 200);
+        assert!(logout.json_value()["logout_token"].is_string());
+        assert_eq!(
+            call(Method::POST, "/__control/identity/logout-token", "{}").status,
+            400
+        );
+        state
+            .identity
+            .password_grant("usr-1", "web", seed::now_seconds());
+        let live = call(Method::GET, "/__control/identity/refresh-tokens", "").json_value();
+        assert_eq!(live["tokens"][0]["sub"], "usr-1");
+        assert_eq!(call(Method::POST, "/__control/reset", "").status, 200);
+        assert_eq!(state.identity.lifetimes().access_seconds, 900);
         assert_eq!(call(Method::GET, "/__control/nope", "").status, 404);
     }
 }

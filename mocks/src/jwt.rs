@@ -108,9 +108,18 @@ impl Keys {
     /// As [`Keys::sign`], but the header may name another `kid` than the signing key's: tests
     /// use it to present tokens whose key the verifier does not know.
     pub fn sign_as(&self, claims: &Value, kid: Option<&str>) -> Result<String, String> {
+        self.sign_with(claims, kid, "JWT")
+    }
+
+    /// As [`Keys::sign`], with an explicit `typ` header (`logout+jwt` for logout tokens).
+    pub fn sign_typed(&self, claims: &Value, typ: &str) -> Result<String, String> {
+        self.sign_with(claims, None, typ)
+    }
+
+    fn sign_with(&self, claims: &Value, kid: Option<&str>, typ: &str) -> Result<String, String> {
         let keys = self.keys.read().unwrap_or_else(|e| e.into_inner());
         let key = keys.last().ok_or("no signing key")?;
-        let header = json!({ "alg": "ES256", "typ": "JWT", "kid": kid.unwrap_or(key.kid) });
+        let header = json!({ "alg": "ES256", "typ": typ, "kid": kid.unwrap_or(key.kid) });
         let signing_input = format!(
             "{}.{}",
             base64url(header.to_string().as_bytes()),

@@ -7,6 +7,7 @@ mod control_api;
 mod data;
 mod http;
 mod idempotency;
+mod identity_store;
 mod jwt;
 mod net;
 mod router;

@@ -3,6 +3,7 @@
 use crate::control::Control;
 use crate::data::catalog::Catalog;
 use crate::idempotency::Idempotency;
+use crate::identity_store::IdentityStore;
 use crate::jwt::Keys;
 use crate::store::Store;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub store: Store,
     pub idempotency: Idempotency,
     pub keys: Keys,
+    /// Token lifetimes, refresh-token families and identity counters.
+    pub identity: IdentityStore,
 }
 
 impl AppState {
@@ -25,6 +28,7 @@ impl AppState {
             store: Store::default(),
             idempotency: Idempotency::default(),
             keys: Keys::new()?,
+            identity: IdentityStore::default(),
         })
     }
 
@@ -33,6 +37,7 @@ impl AppState {
         self.control.reset();
         self.store.reset();
         self.idempotency.clear();
+        self.identity.reset();
         self.keys.reset()
     }
 

@@ -11,6 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use worker::{Context, Date, Env, Headers, KvStore, Request, Response, console_error, console_log};
 
+use crate::auth::csrf::{self, AllowedOrigins};
+use crate::auth::{backchannel, session};
 use crate::cache::{self, CacheConfig, CacheStatus, Windows};
 use crate::error::{BffError, ErrorKind};
 use crate::fields::FieldSet;
@@ -34,10 +36,12 @@ pub struct App<R: 'static> {
     pub routes: &'static [(&'static str, &'static str, R)],
     /// Default cache windows per cached route, overridable from its vars.
     pub cache: &'static [(&'static str, Windows)],
-    /// The Worker serves a browser app at the origin in its `ALLOWED_ORIGIN` var: CORS admits
-    /// that origin (with credentials) and nothing else, and writes must come from it (CSRF).
-    /// Without it, no CORS is allowed at all and no origin check is needed (no ambient
-    /// credentials).
+    /// The Worker serves a browser app, signed in with the BFF-held session cookie, at the
+    /// origins in its `ALLOWED_ORIGIN` var (a comma-separated list): CORS admits those origins
+    /// (with credentials) and nothing else; requests with the cookie, and writes, must carry
+    /// `X-CSRF: 1`, and writes must come from one of them (CSRF); signed-in requests are rate
+    /// limited per user. Without it, no CORS is allowed at all and no origin check is needed
+    /// (no ambient credentials).
     pub browser_origin: bool,
 }
 
@@ -112,10 +116,10 @@ fn check_header_sizes(scope: &Scope) -> Result<(), BffError> {
 /// `Some` answers a preflight.
 async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
     if let Ok(limiter) = scope.env.rate_limiter(RATE_LIMIT_BINDING) {
-        let client = scope
-            .header("cf-connecting-ip")
-            .unwrap_or_else(|| "unknown".to_owned());
-        let allowed = limiter.limit(client).await.map(|outcome| outcome.success);
+        let allowed = limiter
+            .limit(rate_limit_key(scope).await)
+            .await
+            .map(|outcome| outcome.success);
         if matches!(allowed, Ok(false)) {
             return Err(BffError::new(
                 ErrorKind::RateLimited,
@@ -127,8 +131,10 @@ async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
     check_header_sizes(scope)?;
     let origin = scope.header("origin");
     if scope.method() == "OPTIONS" {
-        return match (&scope.allowed_origin, &origin) {
-            (Some(allowed), Some(origin)) if allowed == origin => Ok(Some(Reply::preflight())),
+        return match (&scope.allowed_origins, &origin) {
+            (Some(allowed), Some(origin)) if allowed.contains(origin) => {
+                Ok(Some(Reply::preflight()))
+            }
             _ => Err(BffError::new(
                 ErrorKind::Forbidden,
                 "cors_origin_not_allowed",
@@ -139,23 +145,47 @@ async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
     Ok(None)
 }
 
-/// A routed write from a browser app must come from that app's origin (CSRF). Operator
-/// endpoints (`/__admin/…`) use bearer tokens, not cookies, and are exempt.
-fn check_origin(scope: &Scope) -> Result<(), BffError> {
-    match &scope.allowed_origin {
-        Some(allowed)
-            if crate::auth::csrf::is_write(scope.method())
-                && !scope.path().starts_with("/__admin/") =>
-        {
-            let origin = scope.header("origin");
-            crate::auth::csrf::check(
-                origin.as_deref(),
-                scope.header("referer").as_deref(),
-                allowed,
-            )
-        }
-        _ => Ok(()),
+/// Who a request counts against in the rate limit: a signed-in shopper of a browser app by
+/// user id (whichever address they come from), anyone else by client IP. The session is only
+/// looked up for a request that could pass the CSRF check, so a forged request cannot make the
+/// session object note activity.
+async fn rate_limit_key(scope: &Scope) -> String {
+    if scope.allowed_origins.is_some()
+        && session::carries_cookie(scope)
+        && csrf::require_header(scope.header(csrf::HEADER).as_deref()).is_ok()
+        && let Ok(current) = session::current(scope).await
+    {
+        return format!("user:{}", current.user_id);
     }
+    let client = scope
+        .header("cf-connecting-ip")
+        .unwrap_or_else(|| "unknown".to_owned());
+    format!("ip:{client}")
+}
+
+/// CSRF defence of a browser app: a routed request that carries the session cookie, and every
+/// routed write, must carry `X-CSRF: 1`; a write must also come from an allowed origin.
+/// Operator endpoints (`/__admin/…`) and the identity service's back-channel logout are
+/// server-to-server calls without cookies, and are exempt.
+fn check_origin(scope: &Scope) -> Result<(), BffError> {
+    let Some(allowed) = &scope.allowed_origins else {
+        return Ok(());
+    };
+    if scope.path().starts_with("/__admin/") || scope.path() == backchannel::PATH {
+        return Ok(());
+    }
+    let write = csrf::is_write(scope.method());
+    if write || session::carries_cookie(scope) {
+        csrf::require_header(scope.header(csrf::HEADER).as_deref())?;
+    }
+    if write {
+        csrf::check(
+            scope.header("origin").as_deref(),
+            scope.header("referer").as_deref(),
+            allowed,
+        )?;
+    }
+    Ok(())
 }
 
 /// A handler's successful answer, before the common headers are added.
@@ -168,6 +198,8 @@ pub struct Reply {
     /// Request headers the body depends on (`Vary`).
     vary: Vec<&'static str>,
     cookie: Option<String>,
+    /// Further response headers a handler sets (such as `Clear-Site-Data`).
+    headers: Vec<(&'static str, &'static str)>,
     private: bool,
 }
 
@@ -182,6 +214,7 @@ impl Reply {
                 cache: None,
                 vary: Vec::new(),
                 cookie: None,
+                headers: Vec::new(),
                 private: false,
             })
             .map_err(|_| BffError::internal("response_encoding_failed"))
@@ -196,6 +229,7 @@ impl Reply {
             cache: None,
             vary: Vec::new(),
             cookie: None,
+            headers: Vec::new(),
             private: false,
         }
     }
@@ -209,6 +243,7 @@ impl Reply {
             cache: Some(cache),
             vary: Vec::new(),
             cookie: None,
+            headers: Vec::new(),
             private: false,
         }
     }
@@ -266,6 +301,12 @@ impl Reply {
         self
     }
 
+    /// Adds a response header.
+    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
     /// The answer to an allowed CORS preflight.
     fn preflight() -> Self {
         Self {
@@ -275,6 +316,7 @@ impl Reply {
             cache: None,
             vary: Vec::new(),
             cookie: None,
+            headers: Vec::new(),
             private: false,
         }
     }
@@ -304,8 +346,10 @@ pub struct Scope {
     cache_config: Result<CacheConfig, BffError>,
     kv: Option<KvStore>,
     ctx: Context,
-    /// The browser app's origin, for CORS and CSRF (see [`App::browser_origin`]).
-    allowed_origin: Option<String>,
+    /// The browser apps' origins, for CORS and CSRF (see [`App::browser_origin`]).
+    allowed_origins: Option<AllowedOrigins>,
+    /// The request's session, once looked up.
+    session: session::Memo,
 }
 
 impl Scope {
@@ -359,15 +403,15 @@ impl Scope {
             cache_config,
             kv: env.kv(CACHE_BINDING).ok(),
             ctx,
-            allowed_origin: if app.browser_origin {
-                let origin = var("ALLOWED_ORIGIN");
-                if origin.is_none() {
-                    console_error!("ALLOWED_ORIGIN is not set: browser writes will be refused");
-                }
-                origin
-            } else {
-                None
-            },
+            allowed_origins: app.browser_origin.then(|| {
+                AllowedOrigins::parse(&var("ALLOWED_ORIGIN").unwrap_or_default()).unwrap_or_else(
+                    |error| {
+                        console_error!("{error}: browser writes will be refused");
+                        AllowedOrigins::none()
+                    },
+                )
+            }),
+            session: session::Memo::default(),
         }
     }
 
@@ -391,6 +435,21 @@ impl Scope {
     /// The request's query parameters.
     pub fn query(&self) -> &Query {
         &self.query
+    }
+
+    /// A var of the Worker, if set.
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.env.var(name).ok().map(|value| value.to_string())
+    }
+
+    /// The Worker's bindings, for mechanisms that reach them directly (Durable Objects).
+    pub(crate) fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The request's session lookup, kept for the rest of the request.
+    pub(crate) fn session_memo(&self) -> &session::Memo {
+        &self.session
     }
 
     /// A secret (or, in local development, a var) of the Worker, if set and not empty.
@@ -458,6 +517,43 @@ impl Scope {
                 BffError::bad_request("malformed_json", "The body is not valid JSON.")
             }
         })
+    }
+
+    /// Reads the request body as a form (`application/x-www-form-urlencoded`): 415 unless it is
+    /// declared so, 413 over `limit` bytes. The fields in order, decoded.
+    pub async fn form_body(&self, limit: usize) -> Result<Vec<(String, String)>, BffError> {
+        let content_type = self.header("content-type").unwrap_or_default();
+        let media_type = content_type.split(';').next().unwrap_or("").trim();
+        if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            return Err(BffError::new(
+                ErrorKind::UnsupportedMediaType,
+                "unsupported_media_type",
+                "Send the body as application/x-www-form-urlencoded.",
+            ));
+        }
+        let too_large = || {
+            BffError::new(
+                ErrorKind::PayloadTooLarge,
+                "payload_too_large",
+                format!("The body may be at most {limit} bytes."),
+            )
+        };
+        let declared = self
+            .header("content-length")
+            .and_then(|length| length.trim().parse::<usize>().ok());
+        if declared.is_some_and(|length| length > limit) {
+            return Err(too_large());
+        }
+        let taken = self.request.borrow_mut().take();
+        let mut request = taken.ok_or_else(|| BffError::internal("body_already_read"))?;
+        let body = request
+            .bytes()
+            .await
+            .map_err(|_| BffError::bad_request("unreadable_body", "The body could not be read."))?;
+        if body.len() > limit {
+            return Err(too_large());
+        }
+        Ok(form_urlencoded::parse(&body).into_owned().collect())
     }
 
     /// The shopper's language for display (money), from `Accept-Language`.
@@ -533,15 +629,15 @@ impl Scope {
         )?;
         headers.set("referrer-policy", "no-referrer")?;
         headers.set(request_id::HEADER, self.request_id.as_str())?;
-        if let (Some(allowed), Some(origin)) = (&self.allowed_origin, self.header("origin"))
-            && *allowed == origin
+        if let (Some(allowed), Some(origin)) = (&self.allowed_origins, self.header("origin"))
+            && allowed.contains(&origin)
         {
-            headers.set("access-control-allow-origin", allowed)?;
+            headers.set("access-control-allow-origin", &origin)?;
             headers.set("access-control-allow-credentials", "true")?;
             headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")?;
             headers.set(
                 "access-control-allow-headers",
-                "content-type, idempotency-key, if-none-match, x-request-id",
+                "content-type, idempotency-key, if-none-match, x-csrf, x-request-id",
             )?;
             headers.set(
                 "access-control-expose-headers",
@@ -568,6 +664,9 @@ impl Scope {
                 }
                 if let Some(cookie) = &reply.cookie {
                     headers.set("set-cookie", cookie)?;
+                }
+                for (name, value) in &reply.headers {
+                    headers.set(name, value)?;
                 }
                 (reply.status, reply.body, None, reply.cache)
             }

@@ -56,6 +56,21 @@ export class MockControl {
     return this.#call("POST", "/__control/faults", { service, ...fault });
   }
 
+  /** Lifetimes of tokens issued from now on: { access_seconds, refresh_seconds } (reset restores them). */
+  lifetimes(lifetimes) {
+    return this.#call("POST", "/__control/identity/lifetimes", lifetimes);
+  }
+
+  /** A back-channel logout token for `sub`, signed by identity. */
+  async logoutToken(sub, aud) {
+    return (await this.#call("POST", "/__control/identity/logout-token", { sub, ...(aud ? { aud } : {}) })).logout_token;
+  }
+
+  /** The refresh tokens identity would still accept: [{ sub, audience, refresh_token }]. */
+  async refreshTokens() {
+    return (await this.#call("GET", "/__control/identity/refresh-tokens")).tokens;
+  }
+
   internalFields() {
     return this.#call("GET", "/__control/internal-fields");
   }

@@ -1,5 +1,5 @@
-// Loads a built BFF Worker into Miniflare (workerd) with in-memory KV, configured from its own
-// wrangler config with the origins pointed at the mock server of this run.
+// Loads a built BFF Worker into Miniflare (workerd) with in-memory KV and Durable Objects,
+// configured from its own wrangler config with the origins pointed at the mock server of this run.
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,13 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
     ...(port !== undefined && { host: "127.0.0.1", port }),
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
+    // The Worker's own Durable Object classes (web sessions), SQLite-backed as in its migrations.
+    durableObjects: Object.fromEntries(
+      (config.durable_objects?.bindings ?? []).map((binding) => [
+        binding.name,
+        { className: binding.class_name, useSQLite: true },
+      ]),
+    ),
     ratelimits: Object.fromEntries(
       (config.ratelimits ?? []).map((limit) => [
         limit.name,
@@ -83,10 +90,6 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     async kvKeys(binding) {
       const kv = await mf.getKVNamespace(binding);
       return (await kv.list()).keys.map((key) => key.name);
-    },
-    async kvText(binding, name) {
-      const kv = await mf.getKVNamespace(binding);
-      return kv.get(name, "text");
     },
     async cacheEntry(name) {
       const kv = await mf.getKVNamespace("BFF_CACHE");

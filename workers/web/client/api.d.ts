@@ -174,6 +174,23 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/auth/backchannel-logout": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get?: never;
+        readonly put?: never;
+        /** Back-channel logout from the identity service: ends every session of the token's subject */
+        readonly post: operations["backchannel_logout"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/auth/login": {
         readonly parameters: {
             readonly query?: never;
@@ -200,8 +217,25 @@ export interface paths {
         };
         readonly get?: never;
         readonly put?: never;
-        /** Signs out: forgets the session at the BFF and clears the cookie */
+        /** Signs out: ends the session at the BFF, revokes its refresh token at identity, clears the cookie */
         readonly post: operations["logout"];
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/auth/session": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The signed-in shopper and when the session ends */
+        readonly get: operations["session"];
+        readonly put?: never;
+        readonly post?: never;
         readonly delete?: never;
         readonly options?: never;
         readonly head?: never;
@@ -241,6 +275,11 @@ export interface components {
          * @enum {string}
          */
         readonly Availability: "in_stock" | "low_stock" | "out_of_stock" | "backorder";
+        /** @description Body of `POST /auth/backchannel-logout` (a form). */
+        readonly BackchannelLogoutRequest: {
+            /** @description An OpenID Connect Back-Channel Logout 1.0 logout token from the identity service. */
+            readonly logout_token: string;
+        };
         readonly CardImage: {
             /** Format: int32 */
             readonly height: number;
@@ -341,6 +380,14 @@ export interface components {
             readonly totalItems: number;
             /** Format: int32 */
             readonly totalPages: number;
+        };
+        /** @description Answer of `POST /auth/backchannel-logout`. */
+        readonly LoggedOut: {
+            /**
+             * Format: int32
+             * @description How many live sessions of the subject ended.
+             */
+            readonly sessionsEnded: number;
         };
         /** @description Body of `POST /auth/login`. */
         readonly LoginRequest: {
@@ -449,13 +496,23 @@ export interface components {
             /** Format: int32 */
             readonly totalPages: number;
         };
-        readonly SignedIn: {
+        readonly SessionUser: {
+            readonly id: string;
+            readonly name?: string | null;
+        };
+        /** @description The answer of `POST /auth/login` and `GET /auth/session`. */
+        readonly SessionView: {
             /**
              * Format: int64
-             * @description Unix seconds when the session ends.
+             * @description Unix seconds when the session ends, whatever the shopper does.
              */
-            readonly expires_at: number;
-            readonly name?: string | null;
+            readonly expiresAt: number;
+            /**
+             * Format: int64
+             * @description Unix seconds when it ends without a further request (idle timeout).
+             */
+            readonly idleExpiresAt: number;
+            readonly user: components["schemas"]["SessionUser"];
         };
         /** @description Answer of `POST /auth/logout`. */
         readonly SignedOut: {
@@ -559,7 +616,10 @@ export interface operations {
     readonly cart: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header: {
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
+            };
             readonly path?: never;
             readonly cookie?: never;
         };
@@ -651,8 +711,10 @@ export interface operations {
     readonly add_item: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: {
+            readonly header: {
                 readonly "Idempotency-Key"?: string | null;
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
             };
             readonly path?: never;
             readonly cookie?: never;
@@ -776,8 +838,10 @@ export interface operations {
     readonly remove_item: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: {
+            readonly header: {
                 readonly "Idempotency-Key"?: string | null;
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
             };
             readonly path: {
                 /** @description Product id, a positive whole number. */
@@ -875,6 +939,8 @@ export interface operations {
             readonly query?: never;
             readonly header: {
                 readonly "Idempotency-Key": string;
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
             };
             readonly path?: never;
             readonly cookie?: never;
@@ -1083,7 +1149,10 @@ export interface operations {
     readonly me: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header: {
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
+            };
             readonly path?: never;
             readonly cookie?: never;
         };
@@ -1459,10 +1528,82 @@ export interface operations {
             };
         };
     };
-    readonly login: {
+    readonly backchannel_logout: {
         readonly parameters: {
             readonly query?: never;
             readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody: {
+            readonly content: {
+                readonly "application/x-www-form-urlencoded": components["schemas"]["BackchannelLogoutRequest"];
+            };
+        };
+        readonly responses: {
+            /** @description Every session of the subject has ended. */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["LoggedOut"];
+                };
+            };
+            /** @description Not a valid logout token (`invalid_logout_token`), one already used (`logout_token_replayed`), or no `logout_token` field. */
+            readonly 400: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 8 KiB. */
+            readonly 413: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not a form. */
+            readonly 415: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; see `Retry-After`. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not every session could be ended (`sessions_not_ended`), or the identity keys are unavailable; send the token again. */
+            readonly 503: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    readonly login: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header: {
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
+            };
             readonly path?: never;
             readonly cookie?: never;
         };
@@ -1472,13 +1613,13 @@ export interface operations {
             };
         };
         readonly responses: {
-            /** @description Signed in; `Set-Cookie` carries the session id. */
+            /** @description Signed in; `Set-Cookie` carries the session id. The session ends after `SESSION_IDLE_SECONDS` without a request (`idleExpiresAt`) and at `expiresAt` whatever happens. */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["SignedIn"];
+                    readonly "application/json": components["schemas"]["SessionView"];
                 };
             };
             /** @description Malformed JSON. */
@@ -1499,7 +1640,7 @@ export interface operations {
                     readonly "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description From another origin (`cross_site_request`). */
+            /** @description Without `X-CSRF: 1` (`csrf_header_missing`), or from another origin (`cross_site_request`). */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -1576,13 +1717,16 @@ export interface operations {
     readonly logout: {
         readonly parameters: {
             readonly query?: never;
-            readonly header?: never;
+            readonly header: {
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
+            };
             readonly path?: never;
             readonly cookie?: never;
         };
         readonly requestBody?: never;
         readonly responses: {
-            /** @description Signed out. */
+            /** @description Signed out; `Clear-Site-Data: "cookies"` and an expired cookie. */
             readonly 200: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -1591,7 +1735,7 @@ export interface operations {
                     readonly "application/json": components["schemas"]["SignedOut"];
                 };
             };
-            /** @description From another origin (`cross_site_request`). */
+            /** @description Without `X-CSRF: 1` (`csrf_header_missing`), or from another origin (`cross_site_request`). */
             readonly 403: {
                 headers: {
                     readonly [name: string]: unknown;
@@ -1602,6 +1746,65 @@ export interface operations {
             };
             /** @description Too many requests; see `Retry-After`. */
             readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    readonly session: {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header: {
+                /** @description Always `1`: a custom header forces a CORS preflight, so another site cannot send this request with the shopper's cookie. */
+                readonly "X-CSRF": "1";
+            };
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly requestBody?: never;
+        readonly responses: {
+            /** @description The live session (each request moves `idleExpiresAt`). */
+            readonly 200: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description No live session: none, signed out, timed out or revoked (`unauthenticated`). */
+            readonly 401: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Without `X-CSRF: 1` (`csrf_header_missing`). */
+            readonly 403: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; see `Retry-After`. */
+            readonly 429: {
+                headers: {
+                    readonly [name: string]: unknown;
+                };
+                content: {
+                    readonly "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The access token was due for renewal and the identity service is unavailable. */
+            readonly 503: {
                 headers: {
                     readonly [name: string]: unknown;
                 };

@@ -18,16 +18,24 @@ use bff_shared::storefront::{Route, Storefront};
 use bff_shared::{App, BffError, Reply, Scope};
 use worker::{Context, Env, Request, Response, event};
 
-/// The web team's own pages and sign-in; account, cart and checkout are the storefront's common
-/// ones.
+/// The session Durable Object classes (`SessionObject`, one per session; `UserSessions`, one
+/// per user), exported from this Worker's bundle for its `SESSIONS` and `USER_SESSIONS`
+/// bindings.
+pub use bff_shared::auth::session_object::SessionObject;
+pub use bff_shared::auth::user_sessions::UserSessions;
+
+/// The web team's own pages and its BFF-held session; account, cart and checkout are the
+/// storefront's common ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Own {
+    BackchannelLogout,
     Home,
     Listing,
     Login,
     Logout,
     ProductPage,
     Reviews,
+    Session,
 }
 
 struct Web;
@@ -38,17 +46,7 @@ impl Storefront for Web {
     /// The API description, generated from the view types (see `openapi.rs`).
     const OPENAPI: &'static str = include_str!("../openapi.json");
     const APP: App<Route<Own>> = App {
-        origins: &[
-            Service::Catalog,
-            Service::Pricing,
-            Service::Inventory,
-            Service::Reviews,
-            Service::Recommendations,
-            Service::Users,
-            Service::Carts,
-            Service::Orders,
-            Service::Identity,
-        ],
+        origins: &Service::ALL,
         routes: bff_shared::storefront_routes![
             "GET" "/api/home" => Own::Home,
             "GET" "/api/products" => Own::Listing,
@@ -56,6 +54,8 @@ impl Storefront for Web {
             "GET" "/api/products/:id/reviews" => Own::Reviews,
             "POST" "/auth/login" => Own::Login,
             "POST" "/auth/logout" => Own::Logout,
+            "GET" "/auth/session" => Own::Session,
+            "POST" "/auth/backchannel-logout" => Own::BackchannelLogout,
         ],
         cache: profile::CACHE,
         browser_origin: true,
@@ -68,12 +68,14 @@ impl Storefront for Web {
 
     async fn own(scope: &Scope, route: Own, found: &Found<Route<Own>>) -> Result<Reply, BffError> {
         match route {
+            Own::BackchannelLogout => bff_shared::auth::backchannel::handle(scope, "web").await,
             Own::Home => home::get(scope, Self::signed_in_if_any(scope).await).await,
             Own::Listing => listing::get(scope).await,
             Own::Login => bff_shared::auth::session::login(scope, "web").await,
             Own::Logout => bff_shared::auth::session::logout(scope).await,
             Own::ProductPage => product_page::get(scope, found.param("id")).await,
             Own::Reviews => reviews::get(scope, found.param("id")).await,
+            Own::Session => bff_shared::auth::session::info(scope).await,
         }
     }
 }

@@ -24,6 +24,8 @@ use utoipa::OpenApi;
         bff_shared::openapi::paths::checkout,
         bff_shared::openapi::paths::login,
         bff_shared::openapi::paths::logout,
+        bff_shared::openapi::paths::session,
+        bff_shared::openapi::paths::backchannel_logout,
         bff_shared::openapi::paths::purge,
         bff_shared::openapi::paths::openapi
     ),
