@@ -78,6 +78,14 @@ pub fn decode(token: &str) -> Result<(Value, Value), LogoutTokenError> {
     Ok((part(header)?, part(payload)?))
 }
 
+/// The claims of a verified token's payload (the JSON object its signature covers).
+pub fn claims(payload: &[u8]) -> Result<Value, LogoutTokenError> {
+    serde_json::from_slice::<Value>(payload)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or(LogoutTokenError::Malformed)
+}
+
 /// Checks a verified token's header and claims at `now` (Unix seconds).
 pub fn check(
     header: &Value,
@@ -313,6 +321,10 @@ mod tests {
         let encode = |value: &Value| URL_SAFE_NO_PAD.encode(value.to_string());
         let token = format!("{}.{}.sig", encode(&header()), encode(&claims()));
         assert_eq!(decode(&token).unwrap(), (header(), claims()));
+        assert_eq!(super::claims(claims().to_string().as_bytes()), Ok(claims()));
+        for bad in [&b"[1]"[..], b"", b"{", b"\xff"] {
+            assert_eq!(super::claims(bad), Err(LogoutTokenError::Malformed));
+        }
         for bad in [
             "",
             "a.b",
