@@ -144,11 +144,11 @@ class Shopper {
       } else {
         const login = await send(this.judge, this.worker.url, "web login", "/auth/login", {
           method: "POST",
-          headers: { "content-type": "application/json", origin: WEB_ORIGIN },
+          headers: { "content-type": "application/json", origin: WEB_ORIGIN, "x-csrf": "1" },
           body: JSON.stringify({ username: this.username, password: "shopper-password" }),
         });
         if (login.status === 200) {
-          this.auth = { cookie: login.headers.get("set-cookie").split(";")[0], origin: WEB_ORIGIN };
+          this.auth = { cookie: login.headers.get("set-cookie").split(";")[0], origin: WEB_ORIGIN, "x-csrf": "1" };
           return;
         }
       }
@@ -373,7 +373,7 @@ async function badInput(frontend, worker, mocks, internal, rng) {
   ).json();
   const login = await fetch(`${worker.url}/auth/login`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: WEB_ORIGIN },
+    headers: { "content-type": "application/json", origin: WEB_ORIGIN, "x-csrf": "1" },
     body: JSON.stringify({ username: "demo", password: "demo-password" }),
   });
   const credentials = {

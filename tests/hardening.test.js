@@ -62,7 +62,7 @@ describe("2: concurrent tokens of a new key during a key rotation", () => {
       const login = () =>
         web.fetch("/auth/login", {
           method: "POST",
-          headers: { "content-type": "application/json", origin: WEB_ORIGIN },
+          headers: { "content-type": "application/json", origin: WEB_ORIGIN, "x-csrf": "1" },
           body: JSON.stringify({ username: "demo", password: "demo-password" }),
         });
       expect((await login()).status).toBe(200);
