@@ -2,7 +2,7 @@
 // origin is open and later requests stop calling it (Server-Timing says `open`, the origin's
 // request count stops growing); optional parts degrade at once, required parts serve a stale copy
 // or a 503; after the cool-down one trial call decides.
-import { afterEach, beforeEach, describe, expect, inject, test } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, test } from "vitest";
 import { MockControl } from "./support/mock-origins.js";
 import { NO_CACHE, startWorker } from "./support/workers.js";
 
@@ -12,6 +12,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 let bff;
 beforeEach(() => mocks.reset());
 afterEach(() => bff?.dispose());
+// The mock origins are shared by every test file: leave no fault behind.
+afterAll(() => mocks.reset());
 
 const desc = (response, origin) =>
   new RegExp(`${origin};dur=[\\d.]+;desc="([a-z-]+)"`).exec(response.headers.get("server-timing") ?? "")?.[1];
