@@ -68,6 +68,8 @@ describe.each(["web", "mobile"])("%s contract", (frontend) => {
   });
 
   test("the validator does reject a body that breaks the contract", async () => {
+    // Healthy origins: a degraded page (a fault or lifetime left by an earlier file) lacks parts.
+    await mocks.reset();
     const pointer = "paths/~1api~1products~1%7Bid%7D/get/responses/200/content/application~1json/schema";
     const page = (await bff.fetch("/api/products/1")).json;
     expect(ajv.validate({ $ref: `openapi.json#/${pointer}` }, page)).toBe(true);
