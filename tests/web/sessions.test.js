@@ -16,7 +16,8 @@ let web;
 beforeAll(async () => {
   web = await startWorker("web", mocks.url, { vars: { ALLOWED_ORIGIN: WEB_ORIGIN } });
 });
-afterAll(() => web.dispose());
+// Token lifetimes set here must not outlive this file.
+afterAll(() => Promise.all([web.dispose(), mocks.reset()]));
 beforeEach(() => mocks.reset());
 
 /** Signs in at `bff`; returns the cookie pair and the login response. */
