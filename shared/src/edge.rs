@@ -475,37 +475,7 @@ impl Scope {
     /// Reads the request body as JSON of type `T`: 415 unless it is declared JSON, 413 over
     /// `limit` bytes, 400 if it is not JSON, 422 if it is JSON of the wrong shape.
     pub async fn json_body<T: DeserializeOwned>(&self, limit: usize) -> Result<T, BffError> {
-        let content_type = self.header("content-type").unwrap_or_default();
-        let media_type = content_type.split(';').next().unwrap_or("").trim();
-        if !media_type.eq_ignore_ascii_case("application/json") {
-            return Err(BffError::new(
-                ErrorKind::UnsupportedMediaType,
-                "unsupported_media_type",
-                "Send the body as application/json.",
-            ));
-        }
-        let too_large = || {
-            BffError::new(
-                ErrorKind::PayloadTooLarge,
-                "payload_too_large",
-                format!("The body may be at most {limit} bytes."),
-            )
-        };
-        let declared = self
-            .header("content-length")
-            .and_then(|length| length.trim().parse::<usize>().ok());
-        if declared.is_some_and(|length| length > limit) {
-            return Err(too_large());
-        }
-        let taken = self.request.borrow_mut().take();
-        let mut request = taken.ok_or_else(|| BffError::internal("body_already_read"))?;
-        let body = request
-            .bytes()
-            .await
-            .map_err(|_| BffError::bad_request("unreadable_body", "The body could not be read."))?;
-        if body.len() > limit {
-            return Err(too_large());
-        }
+        let body = self.body_of("application/json", limit).await?;
         serde_json::from_slice(&body).map_err(|error| {
             if error.is_data() {
                 BffError::new(
@@ -522,13 +492,22 @@ impl Scope {
     /// Reads the request body as a form (`application/x-www-form-urlencoded`): 415 unless it is
     /// declared so, 413 over `limit` bytes. The fields in order, decoded.
     pub async fn form_body(&self, limit: usize) -> Result<Vec<(String, String)>, BffError> {
+        let body = self
+            .body_of("application/x-www-form-urlencoded", limit)
+            .await?;
+        Ok(form_urlencoded::parse(&body).into_owned().collect())
+    }
+
+    /// The request body, if it is declared as `media_type` (else 415) and at most `limit` bytes
+    /// (else 413, refused before reading when the declared length already says so).
+    async fn body_of(&self, media_type: &str, limit: usize) -> Result<Vec<u8>, BffError> {
         let content_type = self.header("content-type").unwrap_or_default();
-        let media_type = content_type.split(';').next().unwrap_or("").trim();
-        if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        let declared_type = content_type.split(';').next().unwrap_or("").trim();
+        if !declared_type.eq_ignore_ascii_case(media_type) {
             return Err(BffError::new(
                 ErrorKind::UnsupportedMediaType,
                 "unsupported_media_type",
-                "Send the body as application/x-www-form-urlencoded.",
+                format!("Send the body as {media_type}."),
             ));
         }
         let too_large = || {
@@ -553,7 +532,7 @@ impl Scope {
         if body.len() > limit {
             return Err(too_large());
         }
-        Ok(form_urlencoded::parse(&body).into_owned().collect())
+        Ok(body)
     }
 
     /// The shopper's language for display (money), from `Accept-Language`.
