@@ -65,7 +65,7 @@ $(MOCK_ORIGINS_BIN): $(MOCK_SOURCES)
 dev: bootstrap build ## mocks on :8700 and every BFF on its port (web :8787, mobile :8788, voice :8789; WEB_APP_ORIGIN=… admits a dev server); Ctrl-C stops all
 	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh $(WORKERS)
 
-new-frontend: ## scaffold a new frontend: make new-frontend NAME=<name>
+new-frontend: bootstrap ## scaffold a new frontend: make new-frontend NAME=<name>
 	@scripts/new-frontend.sh "$(NAME)"
 
 test: bootstrap lint check-clients test-rust build test-miniflare check-deploy ## everything CI checks
