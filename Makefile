@@ -25,7 +25,7 @@ SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -nam
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev test test-rust test-miniflare lint bench openapi clients \
-	soak check-clients check-deploy new-frontend clean \
+	soak profile check-clients check-deploy new-frontend clean \
 	$(addprefix build-,$(WORKERS)) $(addprefix dev-,$(WORKERS)) $(addprefix test-,$(WORKERS))
 
 help: ## list the targets
@@ -106,8 +106,11 @@ openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and
 	UPDATE_OPENAPI=1 cargo test $(addprefix -p bff-,$(WORKERS)) openapi
 	@scripts/clients.sh
 
-bench: bootstrap build ## benchmark report: payload sizes, latency, bundle sizes
+bench: bootstrap build ## benchmark report: CPU per request against the JS floor, cold start, payload sizes, latency, cache, bundle sizes
 	node bench/run.mjs
+
+profile: bootstrap build ## CPU profile of a Worker's isolate under load, top functions by self time (PROFILE_WORKER=mobile PROFILE_MODE=off|hit)
+	node bench/profile.mjs
 
 clean: ## remove build outputs of this clone (the tool cache stays)
 	rm -rf $(addprefix workers/,$(addsuffix /build,$(WORKERS))) .wrangler

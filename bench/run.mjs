@@ -1,5 +1,9 @@
 // `make bench`: what a request costs through each BFF, against the real mock origins in workerd.
 //
+// - CPU: each Rust Worker's workerd CPU time per product-page request, against the floor (a
+//   minimal JS Worker doing only the platform's unavoidable work, bench/floor/worker.js), cache
+//   off and HIT, at several concurrencies, in alternating rounds (bench/cpu.mjs); and the cold
+//   start: the first request to a fresh instance against the floor's.
 // - Payload: for each read endpoint, the bytes the origins sent for it and the body each frontend
 //   (and mobile with Save-Data) receives, raw and gzip.
 // - Latency: sequential product-page requests per Worker; p50/p95 of the whole request and of the
@@ -8,31 +12,23 @@
 //   requests per client request, hit ratio, p50/p95 of HIT and MISS; then, with every origin
 //   failing, whether the warmed pages are still served (stale-if-error).
 // - Bundle: the size of each built Worker (wasm + JS shim), raw and gzip.
+//
+// BENCH_ONLY=cpu,cold (any of cpu, cold, payload, latency, cache, bundle) runs some sections only.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
+import { coldSection, cpuSection, printCold, printCpu } from "./cpu.mjs";
+import { UNLIMITED, percentile, table } from "./support.mjs";
 
 const FRONTENDS = ["web", "mobile"];
+const CPU_FRONTENDS = ["web", "mobile", "voice"];
+const env = (name, fallback) => process.env[name] ?? fallback;
+const ONLY = new Set(env("BENCH_ONLY", "cpu,cold,payload,latency,cache,bundle").split(","));
 const LATENCY_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const gzipBytes = (text) => gzipSync(Buffer.from(text)).byteLength;
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const table = (rows) => {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  for (const [n, row] of rows.entries()) {
-    console.log(row.map((cell, i) => String(cell).padStart(i ? widths[i] : 0).padEnd(i ? 0 : widths[i])).join("  "));
-    if (n === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
-  }
-};
-
-// A benchmark is one client sending far more than a shopper would: lift the per-client limit.
-const UNLIMITED = { limit: 1_000_000, period: 60 };
-
 const mocksServer = await startMockOrigins();
 const mocks = new MockControl(mocksServer.url);
 // Payload and fan-out latency are measured without the cache; the cache has its own section.
@@ -62,6 +58,24 @@ async function totalOriginRequests() {
 }
 
 try {
+  if (ONLY.has("cpu")) {
+    const rounds = Number(env("BENCH_ROUNDS", 4));
+    const concurrencies = env("BENCH_CPU_CONCURRENCY", "1,10,50").split(",").map(Number);
+    const missRequests = Number(env("BENCH_MISS_REQUESTS", 200));
+    const hitRequests = Number(env("BENCH_HIT_REQUESTS", 400));
+    console.log(`\n## CPU per product-page request: each Worker's workerd process against the floor (${rounds} alternating rounds; ${missRequests} requests a batch cache off, ${hitRequests} on a HIT)\n`);
+    printCpu(await cpuSection(mocksServer.url, mocks, CPU_FRONTENDS, { rounds, concurrencies, missRequests, hitRequests }));
+    console.log("(CPU: utime + stime of the instance's own workerd process over a batch, per request; ratio: the Worker's batch over the floor's in the same round;");
+    console.log(" the floor: the rate-limit call, then the same origin fetches with bodies read (cache off) or one KV getWithMetadata streamed back (HIT))");
+  }
+  if (ONLY.has("cold")) {
+    const starts = Number(env("BENCH_COLD_STARTS", 10));
+    const path = env("BENCH_COLD_PATH", "/openapi.json");
+    console.log(`\n## Cold start: the first request to a fresh instance, no origin call (${starts} starts each, alternating)\n`);
+    printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }), path);
+    console.log("(the floor answers a fixed JSON body after the rate-limit call; ratio: median first request over the floor's)");
+  }
+if (ONLY.has("payload")) {
   console.log("\n## Payload per read endpoint (bytes; cache off, so every request fans out)\n");
   const ENDPOINTS = [
     ["home", "/api/home"],
@@ -97,7 +111,10 @@ try {
   table(sizeRows);
   console.log("(origin bytes: what the origins sent for the complete page, as the web asks for it;");
   console.log(" mobile's own fan-out: what they sent for the mobile request, which asks for less, and the mobile body's share of it)");
+  }
 
+
+if (ONLY.has("latency")) {
   console.log(`\n## Product page latency without the cache (${LATENCY_REQUESTS} sequential requests per Worker, mock origins without injected latency)\n`);
   await mocks.reset();
   const latencyRows = [["worker", "p50 total", "p95 total", "p50 BFF overhead", "p95 BFF overhead"]];
@@ -124,7 +141,10 @@ try {
   }
   table(latencyRows);
   console.log("(total: measured by the client through Miniflare; overhead: Server-Timing total minus the slowest origin call)");
+  }
 
+
+if (ONLY.has("cache")) {
   console.log(`\n## KV cache: ${CACHE_REQUESTS} product-page requests over ${HOT_PRODUCTS} hot products, ${CONCURRENCY} in flight, empty cache at start\n`);
   const cacheRows = [["worker", "origin req / client req", "hit ratio", "p50 HIT", "p95 HIT", "p50 MISS", "p95 MISS", "statuses"]];
   for (const frontend of FRONTENDS) {
@@ -165,7 +185,10 @@ try {
   }
   table(cacheRows);
   console.log("(a MISS fans out to 5 origins; concurrent misses of one product share one fan-out)");
+  }
 
+
+if (ONLY.has("cache")) {
   console.log(`\n## Stale-if-error: ${HOT_PRODUCTS} warmed product pages, then every origin resets connections\n`);
   const staleRows = [["worker", "answers", "x-bff-cache"]];
   for (const frontend of FRONTENDS) {
@@ -194,7 +217,10 @@ try {
     }
   }
   table(staleRows);
+  }
 
+
+if (ONLY.has("bundle")) {
   console.log("\n## Worker bundles (build/index.js + build/index_bg.wasm)\n");
   const bundleRows = [["worker", "raw", "gzip"]];
   for (const frontend of FRONTENDS) {
@@ -204,6 +230,8 @@ try {
     bundleRows.push([frontend, kib(raw), kib(gzip)]);
   }
   table(bundleRows);
+  }
+
 } finally {
   await Promise.all(Object.values(workers).map((w) => w.dispose()));
   await mocksServer.stop();

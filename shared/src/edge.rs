@@ -3,13 +3,14 @@
 //! `Server-Timing`, `ETag` and 304, `x-bff-cache`, one log line), so that no handler can forget
 //! any of it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, OnceCell, RefCell};
+use std::fmt::Write as _;
 use std::future::Future;
 use std::rc::Rc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use worker::{Context, Date, Env, Headers, KvStore, Request, Response, console_error, console_log};
+use worker::{Context, Date, Env, KvStore, console_error, console_log, web_sys};
 
 use crate::auth::csrf::{self, AllowedOrigins};
 use crate::auth::{backchannel, session};
@@ -19,6 +20,7 @@ use crate::fields::FieldSet;
 use crate::origin::{OriginClient, OriginConfig, Service};
 use crate::pagination::CursorSigner;
 use crate::params::Query;
+use crate::platform::{self, Body};
 use crate::request_id::{self, RequestId};
 use crate::routing::{Found, Routes};
 use crate::timing::{self, Timings};
@@ -48,31 +50,99 @@ pub struct App<R: 'static> {
 /// Serves one request of a Worker: routes it, lets `handle` answer the matched route, and
 /// finishes the response. Everything around the handler is the same for every frontend.
 pub async fn serve<R: Copy>(
-    request: Request,
+    request: web_sys::Request,
     env: &Env,
     ctx: Context,
     app: &App<R>,
     handle: impl AsyncFn(&Scope, Found<R>) -> Result<Reply, BffError>,
-) -> worker::Result<Response> {
+) -> worker::Result<web_sys::Response> {
     let scope = Scope::begin(request, env, ctx, app);
     let outcome = match admit(&scope).await {
         Err(error) => Err(error),
         Ok(Some(preflight)) => Ok(preflight),
-        Ok(None) => match Routes::new(app.routes) {
+        Ok(None) => match &scope.settings.routes {
             Ok(routes) => match routes.find(scope.method(), scope.path()) {
                 Ok(found) => match check_origin(&scope) {
-                    Ok(()) => handle(&scope, found).await,
+                    Ok(()) => handle(&scope, found.map(|row| app.routes[row].2)).await,
                     Err(error) => Err(error),
                 },
                 Err(error) => Err(error),
             },
             Err(invalid) => {
-                console_error!("route table: {}", invalid.0);
+                console_error!("route table: {invalid}");
                 Err(BffError::internal("route_table_invalid"))
             }
         },
     };
-    scope.finish(outcome)
+    Ok(scope.finish(outcome))
+}
+
+/// What a Worker reads from its vars and bindings, once per isolate: the vars cannot change
+/// within one, and reading and validating some fifty of them on every request cost more than
+/// most handlers do.
+struct Settings {
+    origins: Result<Rc<OriginConfig>, String>,
+    cache: Result<CacheConfig, String>,
+    /// The browser apps' origins, for CORS and CSRF (see [`App::browser_origin`]).
+    allowed_origins: Option<AllowedOrigins>,
+    /// Rows of the Worker's route table, by index.
+    routes: Result<Routes<usize>, String>,
+    has_cache: bool,
+    has_rate_limiter: bool,
+    /// Vars and secrets as read so far: `(name, value)`.
+    vars: RefCell<Vec<(String, Option<String>)>>,
+}
+
+thread_local! {
+    static SETTINGS: OnceCell<Rc<Settings>> = const { OnceCell::new() };
+}
+
+impl Settings {
+    fn of_isolate<R: Copy>(env: &Env, app: &App<R>) -> Rc<Self> {
+        SETTINGS.with(|cell| cell.get_or_init(|| Rc::new(Self::read(env, app))).clone())
+    }
+
+    fn read<R: Copy>(env: &Env, app: &App<R>) -> Self {
+        platform::read_headers(READ_HEADERS);
+        let var = |name: &str| env.var(name).ok().map(|value| value.to_string());
+        let rows: Vec<(&'static str, &'static str, usize)> = app
+            .routes
+            .iter()
+            .enumerate()
+            .map(|(row, (method, pattern, _))| (*method, *pattern, row))
+            .collect();
+        Self {
+            origins: OriginConfig::from_vars(app.origins, var)
+                .map(Rc::new)
+                .map_err(|errors| errors.to_string()),
+            cache: CacheConfig::from_vars(app.cache, var)
+                .map_err(|errors| format!("invalid cache configuration: {}", errors.0.join("; "))),
+            allowed_origins: app.browser_origin.then(|| {
+                AllowedOrigins::parse(&var("ALLOWED_ORIGIN").unwrap_or_default()).unwrap_or_else(
+                    |error| {
+                        console_error!("{error}: browser writes will be refused");
+                        AllowedOrigins::none()
+                    },
+                )
+            }),
+            routes: Routes::new(&rows).map_err(|invalid| invalid.0),
+            has_cache: env.kv(CACHE_BINDING).is_ok(),
+            has_rate_limiter: env.rate_limiter(RATE_LIMIT_BINDING).is_ok(),
+            vars: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A var or secret, read once: `read` fetches it the first time.
+    fn remembered(&self, name: &str, read: impl FnOnce() -> Option<String>) -> Option<String> {
+        if let Some((_, value)) = self.vars.borrow().iter().find(|(known, _)| known == name) {
+            return value.clone();
+        }
+        let value = read();
+        self.vars
+            .borrow_mut()
+            .push((name.to_owned(), value.clone()));
+        value
+    }
 }
 
 /// The largest value of a request header the BFF reads. The platform takes far larger headers
@@ -92,6 +162,8 @@ const READ_HEADERS: &[&str] = &[
     "referer",
     "save-data",
     "cf-connecting-ip",
+    "accept-language",
+    csrf::HEADER,
     request_id::HEADER,
 ];
 
@@ -115,23 +187,20 @@ fn check_header_sizes(scope: &Scope) -> Result<(), BffError> {
 /// What every request passes before routing: the rate limit, header sizes and CORS preflight.
 /// `Some` answers a preflight.
 async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
-    if let Ok(limiter) = scope.env.rate_limiter(RATE_LIMIT_BINDING) {
-        let allowed = limiter
-            .limit(rate_limit_key(scope).await)
+    if scope.settings.has_rate_limiter
+        && platform::rate_limited(&scope.env, RATE_LIMIT_BINDING, &rate_limit_key(scope).await)
             .await
-            .map(|outcome| outcome.success);
-        if matches!(allowed, Ok(false)) {
-            return Err(BffError::new(
-                ErrorKind::RateLimited,
-                "rate_limited",
-                "Too many requests; try again in a minute.",
-            ));
-        }
+    {
+        return Err(BffError::new(
+            ErrorKind::RateLimited,
+            "rate_limited",
+            "Too many requests; try again in a minute.",
+        ));
     }
     check_header_sizes(scope)?;
     let origin = scope.header("origin");
     if scope.method() == "OPTIONS" {
-        return match (&scope.allowed_origins, &origin) {
+        return match (&scope.settings.allowed_origins, &origin) {
             (Some(allowed), Some(origin)) if allowed.contains(origin) => {
                 Ok(Some(Reply::preflight()))
             }
@@ -150,7 +219,7 @@ async fn admit(scope: &Scope) -> Result<Option<Reply>, BffError> {
 /// looked up for a request that could pass the CSRF check, so a forged request cannot make the
 /// session object note activity.
 async fn rate_limit_key(scope: &Scope) -> String {
-    if scope.allowed_origins.is_some()
+    if scope.settings.allowed_origins.is_some()
         && session::carries_cookie(scope)
         && csrf::require_header(scope.header(csrf::HEADER).as_deref()).is_ok()
         && let Ok(current) = session::current(scope).await
@@ -168,7 +237,7 @@ async fn rate_limit_key(scope: &Scope) -> String {
 /// Operator endpoints (`/__admin/…`) and the identity service's back-channel logout are
 /// server-to-server calls without cookies, and are exempt.
 fn check_origin(scope: &Scope) -> Result<(), BffError> {
-    let Some(allowed) = &scope.allowed_origins else {
+    let Some(allowed) = &scope.settings.allowed_origins else {
         return Ok(());
     };
     if scope.path().starts_with("/__admin/") || scope.path() == backchannel::PATH {
@@ -192,7 +261,7 @@ fn check_origin(scope: &Scope) -> Result<(), BffError> {
 #[derive(Debug)]
 pub struct Reply {
     status: u16,
-    body: Vec<u8>,
+    body: Body,
     etag: Option<String>,
     cache: Option<CacheStatus>,
     /// Request headers the body depends on (`Vary`).
@@ -204,84 +273,89 @@ pub struct Reply {
 }
 
 impl Reply {
+    fn with_body(
+        status: u16,
+        body: Body,
+        etag: Option<String>,
+        cache: Option<CacheStatus>,
+    ) -> Self {
+        Self {
+            status,
+            body,
+            etag,
+            cache,
+            vary: Vec::new(),
+            cookie: None,
+            headers: Vec::new(),
+            private: false,
+        }
+    }
+
     /// A JSON answer that is not cached (and carries no validator).
     pub fn json<T: Serialize>(value: &T) -> Result<Self, BffError> {
         serde_json::to_vec(value)
-            .map(|body| Self {
-                status: 200,
-                body,
-                etag: None,
-                cache: None,
-                vary: Vec::new(),
-                cookie: None,
-                headers: Vec::new(),
-                private: false,
-            })
+            .map(|body| Self::with_body(200, Body::Bytes(body), None, None))
             .map_err(|_| BffError::internal("response_encoding_failed"))
     }
 
     /// A fixed JSON document (such as the API description), with an `ETag`.
     pub fn document(json: &'static str) -> Self {
-        Self {
-            status: 200,
-            body: json.as_bytes().to_vec(),
-            etag: Some(cache::etag(json.as_bytes())),
-            cache: None,
-            vary: Vec::new(),
-            cookie: None,
-            headers: Vec::new(),
-            private: false,
-        }
+        let etag = cache::etag(json.as_bytes());
+        Self::with_body(200, Body::Bytes(json.as_bytes().to_vec()), Some(etag), None)
     }
 
     /// A cacheable answer: it carries its `ETag` and how the cache answered.
     pub fn cacheable(body: Vec<u8>, etag: String, cache: CacheStatus) -> Self {
-        Self {
-            status: 200,
-            body,
-            etag: Some(etag),
-            cache: Some(cache),
-            vary: Vec::new(),
-            cookie: None,
-            headers: Vec::new(),
-            private: false,
-        }
+        Self::with_body(200, Body::Bytes(body), Some(etag), Some(cache))
+    }
+
+    /// A cacheable answer whose body is a cached value, passed on unread.
+    pub(crate) fn cached(body: Body, etag: String, cache: CacheStatus) -> Self {
+        Self::with_body(200, body, Some(etag), Some(cache))
+    }
+
+    /// The body as JSON, read in when it is a cached stream.
+    async fn body_json(&mut self) -> Result<serde_json::Value, BffError> {
+        let failed = || BffError::internal("response_encoding_failed");
+        let body = std::mem::replace(&mut self.body, Body::Bytes(Vec::new()));
+        let bytes = body.into_bytes().await.ok_or_else(failed)?;
+        serde_json::from_slice(&bytes).map_err(|_| failed())
+    }
+
+    fn with_json(self, value: &serde_json::Value) -> Result<Self, BffError> {
+        let body = serde_json::to_vec(value)
+            .map_err(|_| BffError::internal("response_encoding_failed"))?;
+        Ok(Self {
+            etag: self.etag.as_ref().map(|_| cache::etag(&body)),
+            body: Body::Bytes(body),
+            ..self
+        })
     }
 
     /// Keeps only the requested fields (sparse fieldsets); the `ETag` follows the new body.
-    pub fn select(self, fields: Option<&FieldSet>) -> Result<Self, BffError> {
+    /// Without a fieldset, a cached body is sent on as it is, never read into the Worker.
+    pub async fn select(mut self, fields: Option<&FieldSet>) -> Result<Self, BffError> {
         let Some(fields) = fields else {
             return Ok(self);
         };
-        let failed = |_| BffError::internal("response_encoding_failed");
-        let full: serde_json::Value = serde_json::from_slice(&self.body).map_err(failed)?;
-        let body = serde_json::to_vec(&fields.apply(&full)).map_err(failed)?;
-        Ok(Self {
-            etag: self.etag.map(|_| cache::etag(&body)),
-            body,
-            ..self
-        })
+        let full = self.body_json().await?;
+        self.with_json(&fields.apply(&full))
     }
 
     /// Merges a personal part into a (cached, public) JSON body: sets `field` to `value`,
     /// recomputes the `ETag`, and marks the answer private. The cache entry stays public.
-    pub fn with_personal_field(
-        self,
+    pub async fn with_personal_field(
+        mut self,
         field: &str,
         value: serde_json::Value,
     ) -> Result<Self, BffError> {
-        let failed = |_| BffError::internal("response_encoding_failed");
-        let mut body: serde_json::Value = serde_json::from_slice(&self.body).map_err(failed)?;
+        let mut body = self.body_json().await?;
         if let Some(object) = body.as_object_mut() {
             object.insert(field.to_owned(), value);
         }
-        let body = serde_json::to_vec(&body).map_err(failed)?;
-        Ok(Self {
-            etag: self.etag.map(|_| cache::etag(&body)),
-            body,
-            private: true,
-            ..self
-        })
+        let mut merged = self.with_json(&body)?;
+        merged.private = true;
+        Ok(merged)
     }
 
     /// Personal data: `Cache-Control: private, no-store`, so no shared cache (nor ours) keeps it.
@@ -309,16 +383,7 @@ impl Reply {
 
     /// The answer to an allowed CORS preflight.
     fn preflight() -> Self {
-        Self {
-            status: 204,
-            body: Vec::new(),
-            etag: None,
-            cache: None,
-            vary: Vec::new(),
-            cookie: None,
-            headers: Vec::new(),
-            private: false,
-        }
+        Self::with_body(204, Body::Bytes(Vec::new()), None, None)
     }
 
     /// Names a request header the body depends on (`Vary`), e.g. `save-data`.
@@ -330,87 +395,133 @@ impl Reply {
     }
 }
 
+/// The response's headers as one block of `name\nvalue\n` pairs, for [`platform::respond`].
+#[derive(Default)]
+struct HeaderBlock(String);
+
+impl HeaderBlock {
+    fn add(&mut self, name: &str, value: &str) {
+        // A value with a line break would split the block (and is no valid header value).
+        if value.contains(['\n', '\r']) {
+            console_error!("response header {name} dropped: its value holds a line break");
+            return;
+        }
+        let _ = write!(self.0, "{name}\n{value}\n");
+    }
+}
+
+/// The request line and the headers the BFF reads, taken from the platform in one call.
+struct RequestHead {
+    method: String,
+    path: String,
+    query: Query,
+    /// Values of [`READ_HEADERS`], in its order.
+    headers: Vec<Option<String>>,
+}
+
+impl RequestHead {
+    /// Parses what [`platform::request_head`] returns; `None` if it is not of that shape.
+    fn parse(head: &str) -> Option<Self> {
+        let mut lines = head.split('\n');
+        let method = lines.next()?.to_owned();
+        let url = lines.next()?;
+        let headers: Vec<Option<String>> = lines
+            .map(|line| (line != "\0").then(|| line.to_owned()))
+            .collect();
+        if headers.len() != READ_HEADERS.len() {
+            return None;
+        }
+        let (path, query) = split_url(url);
+        Some(Self {
+            method,
+            path: path.to_owned(),
+            query: Query::new(form_urlencoded::parse(query.as_bytes()).into_owned()),
+            headers,
+        })
+    }
+}
+
+/// The path and the query string of an absolute URL as the platform serializes it.
+fn split_url(url: &str) -> (&str, &str) {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let rest = &url[after_scheme..];
+    let target = rest.find('/').map_or("/", |at| &rest[at..]);
+    let target = target.split('#').next().unwrap_or(target);
+    match target.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => (target, ""),
+    }
+}
+
 /// Everything a handler may use for the request it serves.
 pub struct Scope {
     request_id: RequestId,
     timings: Timings,
-    method: String,
-    path: String,
-    headers: Headers,
-    query: Query,
-    /// Taken out when a handler reads the body.
-    request: RefCell<Option<Request>>,
+    head: RequestHead,
+    request: web_sys::Request,
+    body_read: Cell<bool>,
     env: Env,
+    settings: Rc<Settings>,
     started_ms: u64,
     origins: Result<OriginClient, BffError>,
-    cache_config: Result<CacheConfig, BffError>,
-    kv: Option<KvStore>,
+    kv: OnceCell<Option<KvStore>>,
     ctx: Context,
-    /// The browser apps' origins, for CORS and CSRF (see [`App::browser_origin`]).
-    allowed_origins: Option<AllowedOrigins>,
     /// The request's session, once looked up.
     session: session::Memo,
 }
 
 impl Scope {
-    /// Starts a request: settles its id and reads the Worker's settings, reporting every
-    /// configuration problem at once.
-    pub fn begin<R>(request: Request, env: &Env, ctx: Context, app: &App<R>) -> Self {
+    /// Starts a request: settles its id and takes the Worker's settings (read and checked on
+    /// the isolate's first request, every problem reported at once).
+    pub fn begin<R: Copy>(
+        request: web_sys::Request,
+        env: &Env,
+        ctx: Context,
+        app: &App<R>,
+    ) -> Self {
         let started_ms = Date::now().as_millis();
-        let headers = request.headers().clone();
-        let incoming_id = headers.get(request_id::HEADER).ok().flatten();
+        let settings = Settings::of_isolate(env, app);
+        let head = RequestHead::parse(&platform::request_head(&request)).unwrap_or_else(|| {
+            // Not the platform's shape: read what is needed the long way.
+            let url = request.url();
+            let (path, query) = split_url(&url);
+            RequestHead {
+                method: request.method(),
+                path: path.to_owned(),
+                query: Query::new(form_urlencoded::parse(query.as_bytes()).into_owned()),
+                headers: READ_HEADERS
+                    .iter()
+                    .map(|name| request.headers().get(name).ok().flatten())
+                    .collect(),
+            }
+        });
+        let incoming_id = read_header(&head, &request, request_id::HEADER);
         let request_id = RequestId::from_header(incoming_id.as_deref());
         let timings = Timings::default();
-        let var = |name: &str| env.var(name).ok().map(|value| value.to_string());
-        let origins = OriginConfig::from_vars(app.origins, var)
-            .map(|config| {
-                OriginClient::new(
-                    Rc::new(config),
-                    request_id.clone(),
-                    timings.clone(),
-                    started_ms,
-                )
-            })
-            .map_err(|errors| {
+        let origins = match &settings.origins {
+            Ok(config) => Ok(OriginClient::new(
+                config.clone(),
+                request_id.clone(),
+                timings.clone(),
+                started_ms,
+            )),
+            Err(errors) => {
                 console_error!("{errors}");
-                BffError::internal("misconfigured")
-            });
-        let cache_config = CacheConfig::from_vars(app.cache, var).map_err(|errors| {
-            console_error!("invalid cache configuration: {}", errors.0.join("; "));
-            BffError::internal("misconfigured")
-        });
-        let query = request
-            .url()
-            .map(|url| {
-                Query::new(
-                    url.query_pairs()
-                        .map(|(key, value)| (key.into_owned(), value.into_owned())),
-                )
-            })
-            .unwrap_or_default();
+                Err(BffError::internal("misconfigured"))
+            }
+        };
         Self {
             request_id,
             timings,
-            query,
-            // As the client sent it: `Request::method` maps methods it does not know to GET.
-            method: request.inner().method(),
-            path: request.path(),
-            headers,
-            request: RefCell::new(Some(request)),
+            head,
+            request,
+            body_read: Cell::new(false),
             env: env.clone(),
+            settings,
             started_ms,
             origins,
-            cache_config,
-            kv: env.kv(CACHE_BINDING).ok(),
+            kv: OnceCell::new(),
             ctx,
-            allowed_origins: app.browser_origin.then(|| {
-                AllowedOrigins::parse(&var("ALLOWED_ORIGIN").unwrap_or_default()).unwrap_or_else(
-                    |error| {
-                        console_error!("{error}: browser writes will be refused");
-                        AllowedOrigins::none()
-                    },
-                )
-            }),
             session: session::Memo::default(),
         }
     }
@@ -419,27 +530,31 @@ impl Scope {
         &self.request_id
     }
 
+    /// As the client sent it: the platform's own method string, never mapped.
     pub fn method(&self) -> &str {
-        &self.method
+        &self.head.method
     }
 
     pub fn path(&self) -> &str {
-        &self.path
+        &self.head.path
     }
 
     /// A request header, if present and readable.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).ok().flatten()
+        read_header(&self.head, &self.request, name)
     }
 
     /// The request's query parameters.
     pub fn query(&self) -> &Query {
-        &self.query
+        &self.head.query
     }
 
     /// A var of the Worker, if set.
     pub fn var(&self, name: &str) -> Option<String> {
-        self.env.var(name).ok().map(|value| value.to_string())
+        let key = format!("var:{name}");
+        self.settings.remembered(&key, || {
+            self.env.var(name).ok().map(|value| value.to_string())
+        })
     }
 
     /// The Worker's bindings, for mechanisms that reach them directly (Durable Objects).
@@ -454,10 +569,13 @@ impl Scope {
 
     /// A secret (or, in local development, a var) of the Worker, if set and not empty.
     pub fn secret(&self, name: &str) -> Option<String> {
-        let value = match self.env.secret(name) {
-            Ok(secret) => secret.to_string(),
-            Err(_) => self.env.var(name).ok()?.to_string(),
-        };
+        let key = format!("secret:{name}");
+        let value = self
+            .settings
+            .remembered(&key, || match self.env.secret(name) {
+                Ok(secret) => Some(secret.to_string()),
+                Err(_) => self.env.var(name).ok().map(|value| value.to_string()),
+            })?;
         (!value.is_empty()).then_some(value)
     }
 
@@ -523,12 +641,12 @@ impl Scope {
         if declared.is_some_and(|length| length > limit) {
             return Err(too_large());
         }
-        let taken = self.request.borrow_mut().take();
-        let mut request = taken.ok_or_else(|| BffError::internal("body_already_read"))?;
-        let body = request
-            .bytes()
-            .await
-            .map_err(|_| BffError::bad_request("unreadable_body", "The body could not be read."))?;
+        if self.body_read.replace(true) {
+            return Err(BffError::internal("body_already_read"));
+        }
+        let body = platform::request_body(&self.request).await.ok_or_else(|| {
+            BffError::bad_request("unreadable_body", "The body could not be read.")
+        })?;
         if body.len() > limit {
             return Err(too_large());
         }
@@ -556,12 +674,22 @@ impl Scope {
     }
 
     pub fn cache_config(&self) -> Result<&CacheConfig, BffError> {
-        self.cache_config.as_ref().map_err(Clone::clone)
+        self.settings.cache.as_ref().map_err(|errors| {
+            console_error!("{errors}");
+            BffError::internal("misconfigured")
+        })
+    }
+
+    /// Whether the Worker has its KV cache namespace bound.
+    pub(crate) fn has_cache(&self) -> bool {
+        self.settings.has_cache
     }
 
     /// The Worker's KV cache namespace, if bound.
     pub fn kv(&self) -> Option<&KvStore> {
-        self.kv.as_ref()
+        self.kv
+            .get_or_init(|| self.env.kv(CACHE_BINDING).ok())
+            .as_ref()
     }
 
     /// Another KV namespace of the Worker, if bound.
@@ -592,95 +720,101 @@ impl Scope {
     }
 
     /// Turns the handler's outcome into the response, with the headers every response carries.
-    pub fn finish(self, outcome: Result<Reply, BffError>) -> worker::Result<Response> {
+    pub fn finish(self, outcome: Result<Reply, BffError>) -> web_sys::Response {
         let elapsed_ms = Date::now().as_millis().saturating_sub(self.started_ms);
-        let headers = Headers::new();
-        headers.set("content-type", "application/json; charset=utf-8")?;
-        headers.set("x-content-type-options", "nosniff")?;
-        headers.set(
+        let mut headers = HeaderBlock::default();
+        headers.add("content-type", "application/json; charset=utf-8");
+        headers.add("x-content-type-options", "nosniff");
+        headers.add(
             "strict-transport-security",
             "max-age=63072000; includeSubDomains",
-        )?;
-        headers.set("x-frame-options", "DENY")?;
-        headers.set(
+        );
+        headers.add("x-frame-options", "DENY");
+        headers.add(
             "content-security-policy",
             "default-src 'none'; frame-ancestors 'none'",
-        )?;
-        headers.set("referrer-policy", "no-referrer")?;
-        headers.set(request_id::HEADER, self.request_id.as_str())?;
-        if let (Some(allowed), Some(origin)) = (&self.allowed_origins, self.header("origin"))
+        );
+        headers.add("referrer-policy", "no-referrer");
+        headers.add(request_id::HEADER, self.request_id.as_str());
+        if let (Some(allowed), Some(origin)) =
+            (&self.settings.allowed_origins, self.header("origin"))
             && allowed.contains(&origin)
         {
-            headers.set("access-control-allow-origin", &origin)?;
-            headers.set("access-control-allow-credentials", "true")?;
-            headers.set("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")?;
-            headers.set(
+            headers.add("access-control-allow-origin", &origin);
+            headers.add("access-control-allow-credentials", "true");
+            headers.add("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
+            headers.add(
                 "access-control-allow-headers",
                 "content-type, idempotency-key, if-none-match, x-csrf, x-request-id",
-            )?;
-            headers.set(
+            );
+            headers.add(
                 "access-control-expose-headers",
                 "etag, server-timing, x-bff-cache, x-request-id",
-            )?;
-            headers.set("access-control-max-age", "600")?;
-            headers.append("vary", "origin")?;
+            );
+            headers.add("access-control-max-age", "600");
+            headers.add("vary", "origin");
         }
-        let (mut status, mut body, error_code, cache_status) = match outcome {
+        let (mut status, body, etag, error_code, cache_status) = match outcome {
             Ok(reply) => {
                 if let Some(etag) = &reply.etag {
-                    headers.set("etag", etag)?;
-                    // Revalidate every time: with the ETag that costs a 304, not a body.
-                    headers.set("cache-control", "no-cache")?;
-                }
-                if let Some(cache) = reply.cache {
-                    headers.set(cache::HEADER, cache.as_str())?;
-                }
-                for vary in &reply.vary {
-                    headers.append("vary", vary)?;
+                    headers.add("etag", etag);
                 }
                 if reply.private {
-                    headers.set("cache-control", "private, no-store")?;
+                    headers.add("cache-control", "private, no-store");
+                } else if reply.etag.is_some() {
+                    // Revalidate every time: with the ETag that costs a 304, not a body.
+                    headers.add("cache-control", "no-cache");
+                }
+                if let Some(cache) = reply.cache {
+                    headers.add(cache::HEADER, cache.as_str());
+                }
+                for vary in &reply.vary {
+                    headers.add("vary", vary);
                 }
                 if let Some(cookie) = &reply.cookie {
-                    headers.set("set-cookie", cookie)?;
+                    headers.add("set-cookie", cookie);
                 }
                 for (name, value) in &reply.headers {
-                    headers.set(name, value)?;
+                    headers.add(name, value);
                 }
-                (reply.status, reply.body, None, reply.cache)
+                (reply.status, reply.body, reply.etag, None, reply.cache)
             }
             Err(error) => {
-                headers.set("cache-control", "no-store")?;
+                headers.add("cache-control", "no-store");
                 if error.kind() == ErrorKind::RateLimited {
-                    headers.set("retry-after", "60")?;
+                    headers.add("retry-after", "60");
                 }
                 if let Some(allow) = error.allow() {
-                    headers.set("allow", allow)?;
+                    headers.add("allow", allow);
                 }
                 let body = serde_json::to_vec(&error.body(self.request_id.as_str()))
                     .unwrap_or_else(|_| b"{\"error\":{\"code\":\"internal\"}}".to_vec());
-                (error.status(), body, Some(error.code()), None)
+                (
+                    error.status(),
+                    Body::Bytes(body),
+                    None,
+                    Some(error.code()),
+                    None,
+                )
             }
         };
         let not_modified = status == 200
-            && headers.get("etag").ok().flatten().is_some_and(|etag| {
+            && etag.as_ref().is_some_and(|etag| {
                 self.header("if-none-match")
-                    .is_some_and(|wanted| cache::if_none_match(&wanted, &etag))
+                    .is_some_and(|wanted| cache::if_none_match(&wanted, etag))
             });
         if not_modified {
+            // The platform side sends no body with a 304 (and lets a cached stream go).
             status = 304;
-            body = Vec::new();
         }
         if !self.timings.is_empty() {
-            headers.set(
+            headers.add(
                 timing::HEADER,
                 &self.timings.header_value(elapsed_ms as f64),
-            )?;
+            );
         }
         self.log(status, elapsed_ms, error_code, cache_status);
-        Ok(Response::from_bytes(body)?
-            .with_status(status)
-            .with_headers(headers))
+        platform::respond(status, &headers.0, &body)
     }
 
     /// One structured line per request. Paths and origin outcomes only: no query string, no
@@ -698,8 +832,8 @@ impl Scope {
             .collect();
         let line = RequestLog {
             request_id: self.request_id.as_str(),
-            method: &self.method,
-            path: &self.path,
+            method: self.method(),
+            path: self.path(),
             status,
             duration_ms,
             cache: cache.map(CacheStatus::as_str),
@@ -709,6 +843,17 @@ impl Scope {
         if let Ok(line) = serde_json::to_string(&line) {
             console_log!("{line}");
         }
+    }
+}
+
+/// A request header: from the head read up front, or the platform's headers for one not in it.
+fn read_header(head: &RequestHead, request: &web_sys::Request, name: &str) -> Option<String> {
+    match READ_HEADERS
+        .iter()
+        .position(|known| known.eq_ignore_ascii_case(name))
+    {
+        Some(index) => head.headers.get(index).cloned().flatten(),
+        None => request.headers().get(name).ok().flatten(),
     }
 }
 
@@ -731,4 +876,64 @@ struct OriginLog<'a> {
     name: &'a str,
     outcome: &'a str,
     duration_ms: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn splits_the_platform_url_into_path_and_query() {
+        assert_eq!(
+            split_url("http://bff.test/api/products?q=a%20b&limit=3"),
+            ("/api/products", "q=a%20b&limit=3")
+        );
+        assert_eq!(split_url("https://shop.example.com"), ("/", ""));
+        assert_eq!(split_url("http://h/a?x=1#frag"), ("/a", "x=1"));
+        assert_eq!(split_url("http://h/a#frag?not=query"), ("/a", ""));
+    }
+
+    #[test]
+    fn reads_the_head_the_platform_sends() {
+        let mut head = String::from("POST\nhttp://bff.test/api/cart/items?x=1");
+        for name in READ_HEADERS {
+            head.push('\n');
+            head.push_str(if *name == "cookie" { "a=b" } else { "\0" });
+        }
+        let parsed = RequestHead::parse(&head).unwrap();
+        assert_eq!(parsed.method, "POST");
+        assert_eq!(parsed.path, "/api/cart/items");
+        assert_eq!(parsed.query.get("x"), Some("1"));
+        let cookie = READ_HEADERS.iter().position(|n| *n == "cookie").unwrap();
+        assert_eq!(parsed.headers[cookie].as_deref(), Some("a=b"));
+        assert_eq!(parsed.headers.iter().flatten().count(), 1);
+    }
+
+    #[test]
+    fn refuses_a_head_of_another_shape() {
+        assert!(RequestHead::parse("GET").is_none());
+        assert!(RequestHead::parse("GET\nhttp://h/\nonly-one-header").is_none());
+    }
+
+    #[test]
+    fn the_header_block_holds_name_value_lines() {
+        let mut block = HeaderBlock::default();
+        block.add("etag", "\"abc\"");
+        assert_eq!(block.0, "etag\n\"abc\"\n");
+    }
+
+    proptest! {
+        #[test]
+        fn any_url_splits_without_panicking(url in ".{0,200}") {
+            let (path, query) = split_url(&url);
+            prop_assert!(path.starts_with('/'));
+            prop_assert!(!query.contains('#'));
+        }
+
+        #[test]
+        fn any_head_parses_or_is_refused(head in "(.|\n){0,400}") {
+            let _ = RequestHead::parse(&head);
+        }
+    }
 }

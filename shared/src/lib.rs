@@ -12,7 +12,8 @@
 //!   stale-if-error, coalesced per isolate;
 //! - [`error`]: the one error type and its one mapping to HTTP;
 //! - [`auth`]: per-frontend authentication (bearer JWTs, BFF-held sessions) and CSRF checks;
-//! - [`routing`], [`edge`]: from request to response, with request ids and `Server-Timing`.
+//! - [`routing`], [`edge`]: from request to response, with request ids and `Server-Timing`;
+//! - [`platform`]: the platform calls on every request's path, each one crossing into JavaScript.
 
 pub mod auth;
 pub mod cache;
@@ -29,6 +30,7 @@ pub mod origins;
 pub mod pages;
 pub mod pagination;
 pub mod params;
+pub mod platform;
 pub mod request_id;
 pub mod resilience;
 pub mod routing;

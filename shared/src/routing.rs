@@ -23,6 +23,14 @@ pub struct Found<R> {
 }
 
 impl<R> Found<R> {
+    /// The same match, with the route turned into another value (a table row into its route).
+    pub fn map<T>(self, route: impl FnOnce(R) -> T) -> Found<T> {
+        Found {
+            route: route(self.route),
+            params: self.params,
+        }
+    }
+
     /// A path parameter; always present for a name the route's pattern declares.
     pub fn param(&self, name: &str) -> &str {
         self.params

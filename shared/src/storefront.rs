@@ -138,11 +138,17 @@ pub async fn handle<S: Storefront>(
     }
 }
 
+/// The request a Worker's fetch handler receives: the platform's own, read through
+/// [`crate::platform`] rather than converted field by field on arrival.
+pub type IncomingRequest = worker::web_sys::Request;
+/// The response a Worker's fetch handler returns.
+pub type OutgoingResponse = worker::web_sys::Response;
+
 /// The Worker's fetch handler for storefront `S`.
 pub async fn serve<S: Storefront>(
-    request: worker::Request,
+    request: IncomingRequest,
     env: &worker::Env,
     ctx: worker::Context,
-) -> worker::Result<worker::Response> {
+) -> worker::Result<OutgoingResponse> {
     crate::edge::serve(request, env, ctx, &S::APP, handle::<S>).await
 }

@@ -25,7 +25,7 @@ function watch(stream, name, forward) {
   });
 }
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port } = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   const mf = new Miniflare({
     name: config.name,
@@ -35,6 +35,8 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     compatibilityDate: config.compatibility_date,
     // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
     ...(port !== undefined && { host: "127.0.0.1", port }),
+    // The V8 inspector of the Worker's isolate (make profile).
+    ...(inspectorPort !== undefined && { inspectorPort }),
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
     // The Worker's own Durable Object classes (web sessions), SQLite-backed as in its migrations.
     durableObjects: Object.fromEntries(

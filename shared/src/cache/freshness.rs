@@ -25,7 +25,9 @@ impl Windows {
 
     /// KV expiration for an entry: it must outlive every window, and KV wants at least 60 s.
     pub fn kv_ttl_seconds(&self) -> u64 {
-        let longest = self.fresh_ms + self.grace_ms.max(self.max_stale_ms);
+        let longest = self
+            .fresh_ms
+            .saturating_add(self.grace_ms.max(self.max_stale_ms));
         longest.div_ceil(1000).max(60)
     }
 }
@@ -56,9 +58,9 @@ impl EntryMeta {
         let w = &self.windows;
         if age < w.fresh_ms {
             Age::Fresh
-        } else if age < w.fresh_ms + w.grace_ms {
+        } else if age < w.fresh_ms.saturating_add(w.grace_ms) {
             Age::InGrace
-        } else if age < w.fresh_ms + w.max_stale_ms {
+        } else if age < w.fresh_ms.saturating_add(w.max_stale_ms) {
             Age::StaleIfError
         } else {
             Age::Expired

@@ -3,13 +3,14 @@
 use std::future::Future;
 use std::time::Duration;
 
-use worker::{Date, Delay, KvStore, console_error};
+use worker::{Date, Delay, Env, console_error};
 
 use super::registry::{self, Produced, Role};
 use super::{Age, CacheKey, CacheStatus, EntryMeta, Shaped, Windows, etag};
-use crate::edge::{Reply, Scope};
+use crate::edge::{CACHE_BINDING, Reply, Scope};
 use crate::error::{BffError, Blame, ErrorKind};
 use crate::origin::OriginClient;
+use crate::platform::KvEntry;
 
 /// How often a request waiting for another's fan-out of the same key looks for the result.
 const FOLLOWER_POLL: Duration = Duration::from_millis(5);
@@ -40,22 +41,23 @@ where
     let origins = scope.origins()?.clone();
     let config = scope.cache_config()?;
     let windows = config.windows(key.route()).filter(|w| !w.is_disabled());
-    let (Some(kv), Some(windows)) = (scope.kv(), windows) else {
+    let (true, Some(windows)) = (scope.has_cache(), windows) else {
         let shaped = produce(origins).await?;
         let tag = etag(&shaped.body);
         return Ok(Reply::cacheable(shaped.body, tag, CacheStatus::Bypass));
     };
     let name = key.render(&config.version);
 
+    // The value stays a stream in the platform: a HIT passes it to the response unread.
     let started = now_ms();
-    let entry = match kv.get(&name).bytes_with_metadata::<EntryMeta>().await {
-        Ok((Some(body), Some(meta))) => Some((body, meta)),
-        Ok(_) => None,
-        Err(error) => {
-            console_error!("cache read failed: {error}");
-            None
-        }
-    };
+    let entry = KvEntry::read(scope.env(), CACHE_BINDING, &name)
+        .await
+        .and_then(
+            |entry| match serde_json::from_str::<EntryMeta>(&entry.meta) {
+                Ok(meta) => Some((entry, meta)),
+                Err(_) => None,
+            },
+        );
     let age = entry.as_ref().map(|(_, meta)| meta.age(now_ms()));
     let desc = match age {
         Some(Age::Fresh) => "hit",
@@ -67,39 +69,53 @@ where
         .record_desc("cache", now_ms().saturating_sub(started) as f64, desc);
 
     match (entry, age) {
-        (Some((body, meta)), Some(Age::Fresh)) => {
-            Ok(Reply::cacheable(body, meta.etag, CacheStatus::Hit))
-        }
-        (Some((body, meta)), Some(Age::InGrace)) => {
+        (Some((entry, meta)), Some(Age::Fresh)) => Ok(Reply::cached(
+            entry.into_body(),
+            meta.etag,
+            CacheStatus::Hit,
+        )),
+        (Some((entry, meta)), Some(Age::InGrace)) => {
             if !registry::in_flight(&name) {
-                let kv = kv.clone();
+                let env = scope.env().clone();
                 let remaining = scope.remaining();
                 scope.wait_until(async move {
                     let fetched = produce(origins);
                     if let Ok(shaped) = coalesced(&name, fetched, remaining).await {
-                        store(&kv, &name, &shaped, windows).await;
+                        store(&env, &name, &shaped, windows).await;
                     }
                 });
             }
-            Ok(Reply::cacheable(body, meta.etag, CacheStatus::Stale))
+            Ok(Reply::cached(
+                entry.into_body(),
+                meta.etag,
+                CacheStatus::Stale,
+            ))
         }
-        (stale, age) => match coalesced(&name, produce(origins), scope.remaining()).await {
-            Ok(shaped) => {
-                let kv = kv.clone();
-                let stored = shaped.clone();
-                scope.wait_until(async move { store(&kv, &name, &stored, windows).await });
-                let tag = etag(&shaped.body);
-                Ok(Reply::cacheable(shaped.body, tag, CacheStatus::Miss))
-            }
-            Err(error) if error.kind().blame() == Blame::Upstream => match (stale, age) {
-                (Some((body, meta)), Some(Age::StaleIfError)) => {
-                    scope.timings().record_desc("cache", 0.0, "stale-if-error");
-                    Ok(Reply::cacheable(body, meta.etag, CacheStatus::Stale))
+        (stale, age) => {
+            // Kept only while it could still serve, should the origins fail.
+            let stale = stale.filter(|_| age == Some(Age::StaleIfError));
+            match coalesced(&name, produce(origins), scope.remaining()).await {
+                Ok(shaped) => {
+                    let env = scope.env().clone();
+                    let stored = shaped.clone();
+                    scope.wait_until(async move { store(&env, &name, &stored, windows).await });
+                    let tag = etag(&shaped.body);
+                    Ok(Reply::cacheable(shaped.body, tag, CacheStatus::Miss))
                 }
-                _ => Err(error),
-            },
-            Err(error) => Err(error),
-        },
+                Err(error) if error.kind().blame() == Blame::Upstream => match stale {
+                    Some((entry, meta)) => {
+                        scope.timings().record_desc("cache", 0.0, "stale-if-error");
+                        Ok(Reply::cached(
+                            entry.into_body(),
+                            meta.etag,
+                            CacheStatus::Stale,
+                        ))
+                    }
+                    None => Err(error),
+                },
+                Err(error) => Err(error),
+            }
+        }
     }
 }
 
@@ -138,7 +154,7 @@ async fn coalesced(
 
 /// Stores a complete result; degraded ones are sent but never stored, and each key is written
 /// at most once a second.
-async fn store(kv: &KvStore, name: &str, shaped: &Shaped, windows: Windows) {
+async fn store(env: &Env, name: &str, shaped: &Shaped, windows: Windows) {
     let now = now_ms();
     if shaped.degraded || !registry::claim_write(name, now) {
         return;
@@ -148,15 +164,10 @@ async fn store(kv: &KvStore, name: &str, shaped: &Shaped, windows: Windows) {
         etag: etag(&shaped.body),
         windows,
     };
-    let put = kv
-        .put_bytes(name, &shaped.body)
-        .and_then(|put| put.metadata(meta))
-        .map(|put| put.expiration_ttl(windows.kv_ttl_seconds()));
-    let result = match put {
-        Ok(put) => put.execute().await,
-        Err(error) => Err(error),
+    let Ok(meta) = serde_json::to_string(&meta) else {
+        console_error!("cache write skipped: metadata not encodable");
+        return;
     };
-    if let Err(error) = result {
-        console_error!("cache write failed: {error}");
-    }
+    let ttl = windows.kv_ttl_seconds();
+    KvEntry::write(env, CACHE_BINDING, name, &shaped.body, &meta, ttl).await;
 }

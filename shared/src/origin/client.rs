@@ -4,9 +4,12 @@
 //! failures and 5xx, with jittered backoff, within the isolate's retry budget and the request's
 //! deadline), each attempt optionally hedged (latency-critical services), each HTTP exchange raced
 //! against its timeout, counted against the invocation's subrequest limit and queued behind its
-//! connection limit. An exchange that loses a race is aborted through its `AbortSignal`, so a hung
-//! origin does not keep one of the few connections a Worker may have open. Every logical call
-//! leaves one `Server-Timing` entry and carries the request id to the origin.
+//! connection limit. The exchange itself is run by the platform ([`platform::Exchange`]): the
+//! request, the whole body in one read, and the timeout on the platform's own timer
+//! (`AbortSignal.timeout`). An exchange that loses a race (a hedge) or is abandoned (a page whose
+//! required part failed) is aborted, so a hung origin does not keep one of the few connections a
+//! Worker may have open; one that finished is not touched again. Every logical call leaves one
+//! `Server-Timing` entry and carries the request id to the origin.
 
 use std::cell::{Cell, RefCell};
 use std::pin::pin;
@@ -15,14 +18,13 @@ use std::time::Duration;
 
 use futures::future::{Either, select};
 use serde::de::DeserializeOwned;
-use worker::{
-    AbortController, AbortSignal, Date, Delay, Fetch, Headers, Method, Request, RequestInit,
-};
+use worker::{Date, Delay};
 
 use super::breakers;
 use super::config::{CallPolicy, ServiceConfig};
 use super::{Failure, OriginConfig, OriginError, Service};
-use crate::request_id::{self, RequestId};
+use crate::platform::{self, Exchanged};
+use crate::request_id::RequestId;
 use crate::resilience::{Limiter, RetryBudget, backoff};
 use crate::timing::{Outcome, Timings};
 
@@ -112,11 +114,11 @@ enum Verb {
 }
 
 impl Verb {
-    fn method(self) -> Method {
+    fn as_str(self) -> &'static str {
         match self {
-            Self::Get => Method::Get,
-            Self::Post => Method::Post,
-            Self::Delete => Method::Delete,
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
         }
     }
 }
@@ -187,27 +189,6 @@ impl Drop for CallRecord<'_> {
         let elapsed = now_ms().saturating_sub(self.started_ms);
         let outcome = self.outcome.unwrap_or(Outcome::Cancelled);
         self.timings.record(self.name, elapsed as f64, outcome);
-    }
-}
-
-/// Aborts its fetch when dropped: after a lost race, a timeout, or (harmlessly) completion.
-struct AbortOnDrop(Option<AbortController>);
-
-impl AbortOnDrop {
-    fn new() -> Self {
-        Self(Some(AbortController::default()))
-    }
-
-    fn signal(&self) -> Option<AbortSignal> {
-        self.0.as_ref().map(AbortController::signal)
-    }
-}
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        if let Some(controller) = self.0.take() {
-            controller.abort();
-        }
     }
 }
 
@@ -340,81 +321,99 @@ impl OriginClient {
         call: Call<'_>,
         settings: &ServiceConfig,
     ) -> (Exchange, bool) {
-        let first = self.exchange(url, call, settings.timeout);
         let window = settings.timeout.min(self.invocation.remaining());
         let hedge = settings
             .hedge_after
             .filter(|after| *after < window && call.method == Verb::Get);
         let Some(hedge_after) = hedge else {
-            return (first.await, false);
+            return (self.exchange(url, call, settings.timeout).await, false);
         };
-        let mut first = pin!(first);
-        if let Either::Left((exchange, _)) = select(first.as_mut(), Delay::from(hedge_after)).await
-        {
-            return (exchange, false);
+        let _connection = self.invocation.connections.acquire().await;
+        let mut first = match self.start(url, call, settings.timeout) {
+            Ok(first) => first,
+            Err(failure) => return (Err(failure), false),
+        };
+        // The hedge's delay is the platform's timer too; an answer before it ends the wait.
+        if first.settles_within(hedge_after).await {
+            return (answer(first.finish().await), false);
         }
         // A hedge is extra load like a retry, and spends the same budget.
         let policy = &self.config.policy;
         if !with_retry_budget(policy, service, |budget| budget.try_retry(now_ms())) {
-            return (first.await, false);
+            return (answer(first.finish().await), false);
         }
-        let mut second = pin!(self.exchange(url, call, settings.timeout));
-        match select(first.as_mut(), second.as_mut()).await {
-            Either::Left((Ok(answer), _)) => (Ok(answer), false),
-            Either::Right((Ok(answer), _)) => (Ok(answer), true),
-            // A failure is no answer: wait for the other one.
-            Either::Left((Err(_), other)) => (other.await, true),
-            Either::Right((Err(_), other)) => (other.await, false),
-        }
+        // Waiting for a connection for the hedge, the first answer may still come.
+        let _second_connection = {
+            let (answered, connection) = (
+                pin!(first.finish()),
+                pin!(self.invocation.connections.acquire()),
+            );
+            match select(answered, connection).await {
+                Either::Left((answered, _)) => return (answer(answered), false),
+                Either::Right((connection, _)) => connection,
+            }
+        };
+        let mut second = match self.start(url, call, settings.timeout) {
+            Ok(second) => second,
+            Err(_) => return (answer(first.finish().await), false),
+        };
+        let outcome = {
+            let (a, b) = (pin!(first.finish()), pin!(second.finish()));
+            match select(a, b).await {
+                Either::Left((first_answer, other)) => match answer(first_answer) {
+                    Ok(found) => (Ok(found), false),
+                    // A failure is no answer: wait for the other one.
+                    Err(_) => (answer(other.await), true),
+                },
+                Either::Right((second_answer, other)) => match answer(second_answer) {
+                    Ok(found) => (Ok(found), true),
+                    Err(_) => (answer(other.await), false),
+                },
+            }
+        };
         // Whichever is still running is dropped here, which aborts its fetch.
+        outcome
     }
 
     /// One HTTP exchange: request sent and whole body read within `timeout` (and the deadline).
     async fn exchange(&self, url: &str, call: Call<'_>, timeout: Duration) -> Exchange {
+        let _connection = self.invocation.connections.acquire().await;
+        let mut exchange = self.start(url, call, timeout)?;
+        answer(exchange.finish().await)
+    }
+
+    /// Starts an exchange, counted against the invocation's subrequests; its timeout is cut to
+    /// what is left of the deadline. The caller holds a connection for it.
+    fn start(
+        &self,
+        url: &str,
+        call: Call<'_>,
+        timeout: Duration,
+    ) -> Result<platform::Exchange, Failure> {
         if !self.invocation.take_subrequest() {
             return Err(Failure::OverBudget);
         }
-        let _connection = self.invocation.connections.acquire().await;
         let timeout = timeout.min(self.invocation.remaining());
         if timeout.is_zero() {
             return Err(Failure::Timeout);
         }
-        let request = self
-            .build_request(url, call)
-            .map_err(|_| Failure::Internal)?;
-        let abort = AbortOnDrop::new();
-        let signal = abort.signal().ok_or(Failure::Internal)?;
-        let call = async {
-            let mut response = Fetch::Request(request)
-                .send_with_signal(&signal)
-                .await
-                .map_err(|_| Failure::Unreachable)?;
-            let status = response.status_code();
-            let body = response.bytes().await.map_err(|_| Failure::Unreachable)?;
-            Ok((status, body))
-        };
-        match select(pin!(call), Delay::from(timeout)).await {
-            Either::Left((exchange, _)) => exchange,
-            Either::Right(_) => Err(Failure::Timeout),
-        }
+        Ok(platform::Exchange::start(
+            url,
+            call.method.as_str(),
+            self.request_id.as_str(),
+            call.idempotency_key,
+            call.body,
+            timeout,
+        ))
     }
+}
 
-    fn build_request(&self, url: &str, call: Call<'_>) -> worker::Result<Request> {
-        let headers = Headers::new();
-        headers.set("accept", "application/json")?;
-        headers.set(request_id::HEADER, self.request_id.as_str())?;
-        if let Some(key) = call.idempotency_key {
-            headers.set("idempotency-key", key)?;
-        }
-        let mut init = RequestInit::new();
-        init.with_method(call.method.method());
-        if let Some(body) = call.body {
-            headers.set("content-type", "application/json")?;
-            let bytes = worker::js_sys::Uint8Array::from(body);
-            init.with_body(Some(bytes.into()));
-        }
-        init.with_headers(headers);
-        Request::new_with_init(url, &init)
+/// An exchange's end as the call sees it.
+fn answer(exchanged: Exchanged) -> Exchange {
+    match exchanged {
+        Exchanged::Answered { status, body } => Ok((status, body)),
+        Exchanged::TimedOut => Err(Failure::Timeout),
+        Exchanged::Unreachable => Err(Failure::Unreachable),
     }
 }
 

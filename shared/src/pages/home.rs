@@ -87,7 +87,7 @@ where
         (Some(_), Some(mine)) => {
             let shelf = serde_json::to_value(shelf(&mine))
                 .map_err(|_| BffError::internal("response_encoding_failed"))?;
-            public.with_personal_field(RECOMMENDATIONS, shelf)
+            public.with_personal_field(RECOMMENDATIONS, shelf).await
         }
     }
 }

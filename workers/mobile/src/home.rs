@@ -56,7 +56,8 @@ pub async fn get(scope: &Scope, user: Option<User>) -> Result<Reply, BffError> {
     )
     .await?;
     Ok(reply
-        .select(fields.as_ref())?
+        .select(fields.as_ref())
+        .await?
         .varying_on("save-data")
         .varying_on("accept-language"))
 }

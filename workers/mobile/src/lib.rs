@@ -16,9 +16,9 @@ mod reviews;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{Route, Storefront};
+use bff_shared::storefront::{IncomingRequest, OutgoingResponse, Route, Storefront};
 use bff_shared::{App, BffError, Reply, Scope};
-use worker::{Context, Env, Request, Response, event};
+use worker::{Context, Env, event};
 
 /// The mobile team's own screens; account, cart and checkout are the storefront's common ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +81,11 @@ impl Storefront for Mobile {
 const FRONTEND_APP: &App<Route<Own>> = &Mobile::APP;
 
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+async fn fetch(
+    request: IncomingRequest,
+    env: Env,
+    ctx: Context,
+) -> worker::Result<OutgoingResponse> {
     console_error_panic_hook::set_once();
     bff_shared::storefront::serve::<Mobile>(request, &env, ctx).await
 }

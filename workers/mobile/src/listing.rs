@@ -60,7 +60,8 @@ pub async fn get(scope: &Scope) -> Result<Reply, BffError> {
         })
         .await?;
     Ok(reply
-        .select(fields.as_ref())?
+        .select(fields.as_ref())
+        .await?
         .varying_on("save-data")
         .varying_on("accept-language"))
 }

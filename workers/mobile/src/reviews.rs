@@ -64,7 +64,7 @@ pub async fn get(scope: &Scope, raw_id: &str) -> Result<Reply, BffError> {
             Shaped::json(&view, false)
         })
         .await?;
-    reply.select(fields.as_ref())
+    reply.select(fields.as_ref()).await
 }
 
 #[derive(Serialize)]

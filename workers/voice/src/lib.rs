@@ -15,9 +15,9 @@ mod speech;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{Route, Storefront};
+use bff_shared::storefront::{IncomingRequest, OutgoingResponse, Route, Storefront};
 use bff_shared::{App, BffError, Reply, Scope};
-use worker::{Context, Env, Request, Response, event};
+use worker::{Context, Env, event};
 
 /// The voice team's own answers; account and cart removal are the storefront's common ones, and
 /// the cart, adding to it and checkout are spoken (see `cart.rs`).
@@ -69,7 +69,11 @@ impl Storefront for Voice {
 }
 
 #[event(fetch)]
-async fn fetch(request: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+async fn fetch(
+    request: IncomingRequest,
+    env: Env,
+    ctx: Context,
+) -> worker::Result<OutgoingResponse> {
     console_error_panic_hook::set_once();
     bff_shared::storefront::serve::<Voice>(request, &env, ctx).await
 }

@@ -1,0 +1,169 @@
+// CPU per request of each Rust Worker against the floor (bench/floor/worker.js), and the cold
+// start, as `make bench` reports them.
+//
+// Each Worker runs in its own Miniflare instance, which is its own workerd process; the figure is
+// that process's CPU time (utime + stime) over a batch, divided by the batch's requests. Batches
+// run in alternation (floor, Worker, floor, Worker, …), the order reversed every round, so that
+// the machine's drift falls on both sides alike; a round's ratio compares batches of that round.
+import { NO_CACHE, startWorker } from "../tests/support/workers.js";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, spread, startFloor, table, withPid } from "./support.mjs";
+
+/** The origin calls of each frontend's product page, for the floor to make the same ones. */
+const PAGE_CALLS = {
+  web: { reviews: 10, related: 12 },
+  mobile: { reviews: 3, related: 4 },
+  voice: { reviews: 1, related: 0 },
+};
+const HOT_PRODUCTS = 50;
+const hotId = (i) => 1 + (i % HOT_PRODUCTS) * 97;
+const missId = (i) => 1 + ((i * 37) % 5000);
+
+async function dispatch(mf, path) {
+  const response = await mf.dispatchFetch(`http://bff.test${path}`);
+  await response.arrayBuffer();
+  return response;
+}
+
+/**
+ * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
+ * answered from a warmed KV entry), at each concurrency.
+ */
+export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests }) {
+  const floor = await withPid(() => startFloor(mocksUrl));
+  const subjects = [];
+  try {
+    for (const frontend of frontends) {
+      const off = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED }));
+      const hit = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: ALWAYS_FRESH, rateLimit: UNLIMITED }));
+      subjects.push({ frontend, off, hit });
+    }
+    await mocks.reset();
+
+    // Warm every instance (JIT tiers, KV entries), then give the floor the same entries.
+    const floorKv = await floor.mf.getKVNamespace("BFF_CACHE");
+    const keyOf = {};
+    for (const { frontend, off, hit } of subjects) {
+      const calls = PAGE_CALLS[frontend];
+      const warm = Array.from({ length: 200 }, (_, i) => missId(i));
+      await load((id) => dispatch(off.mf, `/api/products/${id}`), warm, 10);
+      await load((id) => dispatch(floor.mf, `/miss/${id}?reviews=${calls.reviews}&related=${calls.related}`), warm, 10);
+      const hot = Array.from({ length: HOT_PRODUCTS }, (_, i) => hotId(i));
+      await load((id) => dispatch(hit.mf, `/api/products/${id}`), hot, 1);
+      const kv = await hit.mf.getKVNamespace("BFF_CACHE");
+      for (let tries = 0; (await kv.list()).keys.length < HOT_PRODUCTS && tries < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      keyOf[frontend] = {};
+      for (const { name } of (await kv.list()).keys) {
+        const id = Number(/:id=(\d+):/.exec(name)?.[1]);
+        const entry = await kv.getWithMetadata(name, "arrayBuffer");
+        await floorKv.put(name, entry.value, { metadata: entry.metadata });
+        keyOf[frontend][id] = name;
+      }
+      await load((id) => dispatch(hit.mf, `/api/products/${id}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
+      await load((id) => dispatch(floor.mf, `/hit?key=${encodeURIComponent(keyOf[frontend][id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
+    }
+
+    const modes = [
+      { mode: "cache off", requests: missRequests, ids: missId, rust: (s) => s.off, floorPath: (f, id) => `/miss/${id}?reviews=${PAGE_CALLS[f].reviews}&related=${PAGE_CALLS[f].related}`, cache: null },
+      { mode: "HIT", requests: hitRequests, ids: hotId, rust: (s) => s.hit, floorPath: (f, id) => `/hit?key=${encodeURIComponent(keyOf[f][id])}`, cache: "HIT" },
+    ];
+    const results = [];
+    for (const { mode, requests, ids, rust, floorPath, cache } of modes) {
+      for (const concurrency of concurrencies) {
+        // One pair per frontend: its floor batch and its Worker's batch.
+        const runs = Object.fromEntries(subjects.map((s) => [s.frontend, { floor: [], rust: [] }]));
+        for (let round = 0; round < rounds; round++) {
+          const order = subjects.flatMap((s) => [
+            { frontend: s.frontend, side: "floor", mf: floor.mf, pid: floor.pid, path: (id) => floorPath(s.frontend, id) },
+            { frontend: s.frontend, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: (id) => `/api/products/${id}` },
+          ]);
+          if (round % 2) order.reverse();
+          for (const batch of order) {
+            const paths = Array.from({ length: requests }, (_, i) => batch.path(ids(i + round * requests)));
+            const expect = (r) => r.status === 200 && (batch.side === "floor" || !cache || r.headers.get("x-bff-cache") === cache);
+            const before = cpuSeconds(batch.pid);
+            const { latencies, wallMs, unexpected } = await load((path) => dispatch(batch.mf, path), paths, concurrency, expect);
+            const cpuMs = ((cpuSeconds(batch.pid) - before) * 1000) / requests;
+            runs[batch.frontend][batch.side].push({ cpuMs, latencies, rps: (1000 * requests) / wallMs, unexpected });
+          }
+        }
+        for (const [frontend, { floor: floorRuns, rust: rustRuns }] of Object.entries(runs)) {
+          results.push({ mode, concurrency, frontend, floorRuns, rustRuns });
+        }
+      }
+    }
+    return results;
+  } finally {
+    await Promise.all([floor, ...subjects.flatMap((s) => [s.off, s.hit])].map((i) => i.dispose()));
+  }
+}
+
+export function printCpu(results) {
+  const rows = [["mode", "c", "worker", "CPU ms/req (min–median–max)", "floor ms/req", "ratio to floor", "req/s", "floor req/s", "p50 ms", "p99 ms", "unexpected"]];
+  for (const { mode, concurrency, frontend, floorRuns, rustRuns } of results) {
+    const ratios = rustRuns.map((run, i) => run.cpuMs / floorRuns[i].cpuMs);
+    const latencies = rustRuns.flatMap((run) => run.latencies);
+    rows.push([
+      mode,
+      concurrency,
+      frontend,
+      spread(rustRuns.map((r) => r.cpuMs)),
+      spread(floorRuns.map((r) => r.cpuMs)),
+      spread(ratios),
+      median(rustRuns.map((r) => r.rps)).toFixed(0),
+      median(floorRuns.map((r) => r.rps)).toFixed(0),
+      percentile(latencies, 50).toFixed(1),
+      percentile(latencies, 99).toFixed(1),
+      rustRuns.reduce((n, r) => n + r.unexpected.length, 0) + floorRuns.reduce((n, r) => n + r.unexpected.length, 0),
+    ]);
+  }
+  table(rows);
+  const wrong = results.flatMap((r) => [...r.rustRuns, ...r.floorRuns].flatMap((run) => run.unexpected)).slice(0, 5);
+  if (wrong.length) console.log(`unexpected answers, e.g.: ${wrong.join("; ")}`);
+}
+
+/**
+ * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
+ * the floor's static answer, alternating and reversing as above. Wall time of that request, and
+ * the workerd process's CPU from its start to that answer.
+ */
+export async function coldSection(mocksUrl, frontends, { starts, path }) {
+  const subjects = [
+    { name: "floor", start: () => startFloor(mocksUrl), path: "/static" },
+    ...frontends.map((frontend) => ({ name: frontend, start: () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED }), path })),
+  ];
+  const samples = Object.fromEntries(subjects.map((s) => [s.name, { firstMs: [], cpuMs: [] }]));
+  for (let round = 0; round < starts; round++) {
+    const order = round % 2 ? [...subjects].reverse() : subjects;
+    for (const subject of order) {
+      const instance = await withPid(subject.start);
+      try {
+        const t0 = performance.now();
+        const response = await dispatch(instance.mf, subject.path);
+        const firstMs = performance.now() - t0;
+        if (response.status !== 200) throw new Error(`${subject.name} ${subject.path}: ${response.status}`);
+        samples[subject.name].firstMs.push(firstMs);
+        samples[subject.name].cpuMs.push(cpuSeconds(instance.pid) * 1000);
+      } finally {
+        await instance.dispose();
+      }
+    }
+  }
+  return samples;
+}
+
+export function printCold(samples, path) {
+  const floor = samples.floor;
+  const rows = [["worker", "request", "first request ms (min–median–max)", "ratio to floor (median)", "workerd CPU to first answer ms"]];
+  for (const [name, { firstMs, cpuMs }] of Object.entries(samples)) {
+    rows.push([
+      name,
+      name === "floor" ? "/static" : path,
+      spread(firstMs, 1),
+      (median(firstMs) / median(floor.firstMs)).toFixed(2),
+      spread(cpuMs, 0),
+    ]);
+  }
+  table(rows);
+}

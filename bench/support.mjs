@@ -1,0 +1,128 @@
+// What the benchmark and the profiler share: the floor Worker, the workerd process of each
+// Miniflare instance and its CPU time, and the report's arithmetic and tables.
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** A benchmark is one client sending far more than a shopper would: lift the per-client limit. */
+export const UNLIMITED = { limit: 1_000_000, period: 60 };
+
+/** Vars under which a cached entry stays fresh for the whole run (HIT only, no refreshes). */
+export const ALWAYS_FRESH = Object.fromEntries(
+  ["PRODUCT", "HOME", "LISTING", "REVIEWS"].flatMap((route) => [
+    [`CACHE_${route}_FRESH_MS`, "86400000"],
+    [`CACHE_${route}_GRACE_MS`, "0"],
+    [`CACHE_${route}_MAX_STALE_MS`, "86400000"],
+  ]),
+);
+
+function stat(pid) {
+  const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), fields: text.slice(text.lastIndexOf(")") + 2).split(" ") };
+}
+
+/** The workerd processes this process started (Miniflare runs one per instance). */
+export function workerdPids() {
+  const pids = new Set();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const { comm, fields } = stat(entry);
+      if (comm === "workerd" && Number(fields[1]) === process.pid) pids.add(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+/** Runs `start` (which creates one Miniflare instance) and returns its result with its workerd pid. */
+export async function withPid(start) {
+  const before = workerdPids();
+  const started = await start();
+  const fresh = [...workerdPids()].filter((pid) => !before.has(pid));
+  if (fresh.length !== 1) throw new Error(`expected one new workerd process, found ${fresh.length}`);
+  return { ...started, pid: fresh[0] };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid) {
+  const { fields } = stat(pid);
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** The floor Worker (bench/floor/worker.js) in its own Miniflare instance. */
+export async function startFloor(mocksUrl, { inspectorPort } = {}) {
+  const mf = new Miniflare({
+    name: "floor",
+    modules: true,
+    scriptPath: `${ROOT}bench/floor/worker.js`,
+    compatibilityDate: "2026-07-01",
+    kvNamespaces: { BFF_CACHE: "floor-cache" },
+    ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: UNLIMITED } },
+    bindings: { ORIGIN_BASE_URL: mocksUrl },
+    ...(inspectorPort !== undefined && { inspectorPort }),
+  });
+  await mf.ready;
+  return {
+    mf,
+    async fetch(path, init) {
+      const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text };
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
+export const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** min–median–max of a list of numbers, each with `digits` decimals. */
+export const spread = (values, digits = 2) =>
+  [Math.min(...values), median(values), Math.max(...values)].map((v) => v.toFixed(digits)).join("–");
+
+export const table = (rows) => {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const [n, row] of rows.entries()) {
+    console.log(row.map((cell, i) => String(cell).padStart(i ? widths[i] : 0).padEnd(i ? 0 : widths[i])).join("  "));
+    if (n === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+};
+
+/**
+ * Sends `paths` to `send` with `concurrency` requests in flight; returns each request's latency
+ * (ms), the wall time (ms), and the answers that were not what `expect` wanted.
+ */
+export async function load(send, paths, concurrency, expect = (r) => r.status === 200) {
+  const latencies = [];
+  const unexpected = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++];
+        const t0 = performance.now();
+        const response = await send(path);
+        latencies.push(performance.now() - t0);
+        if (!expect(response)) unexpected.push(`${path}: ${response.status} ${response.headers.get("x-bff-cache") ?? ""}`);
+      }
+    }),
+  );
+  return { latencies, wallMs: performance.now() - started, unexpected };
+}

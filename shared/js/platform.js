@@ -1,0 +1,185 @@
+// The platform calls a BFF Worker makes on every request, each made here in one call from wasm.
+//
+// Every call between wasm and JavaScript costs more than the work of most of them: a string
+// encoded into or out of wasm memory, a handle taken, a closure wrapped. Going through the
+// general-purpose bindings, one origin fetch was some thirty such calls (a Headers object built
+// a header at a time, a RequestInit, an AbortController, a timer, the body read chunk by chunk
+// through a stream reader) and a response another twenty. Here each is one call with plain
+// strings and bytes; the platform's objects (requests, signals, streams, KV values) stay on this
+// side. The decisions (what to call, when to retry or hedge, what to answer) stay in Rust
+// (shared/src/platform.rs is the Rust side). Nothing here throws into wasm: every failure is a
+// value.
+
+/** The request headers the Worker reads, set once per isolate by `readHeaders`. */
+let readNames = [];
+
+export function readHeaders(names) {
+  readNames = names.split("\n");
+}
+
+/**
+ * The request line and the headers in `readHeaders`' list, as one string: the method, the URL,
+ * then each header's value in the list's order ("\0" when absent). Header values cannot hold a
+ * line break or NUL, so the lines are unambiguous.
+ */
+export function requestHead(request) {
+  const headers = request.headers;
+  let head = `${request.method}\n${request.url}`;
+  for (const name of readNames) {
+    const value = headers.get(name);
+    head += value === null ? "\n\0" : `\n${value}`;
+  }
+  return head;
+}
+
+/** The request's body, read whole; null when it cannot be read. */
+export async function requestBody(request) {
+  try {
+    return new Uint8Array(await request.arrayBuffer());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A response from a status, a header block ("name\nvalue\n" pairs) and a body: bytes (copied
+ * out of wasm memory, which may move), a stream (a KV value passed through), or null.
+ */
+export function respond(status, head, bytes, stream) {
+  const headers = new Headers();
+  const lines = head.split("\n");
+  for (let i = 0; i + 1 < lines.length; i += 2) headers.append(lines[i], lines[i + 1]);
+  const body = status === 204 || status === 304 ? null : (stream ?? (bytes ? bytes.slice() : null));
+  if (stream && body === null) stream.cancel().catch(() => {});
+  return new Response(body, { status, headers });
+}
+
+/** Whether the rate limiter in `binding` refuses `key`; false without the binding or on its failure. */
+export async function rateLimited(env, binding, key) {
+  const limiter = env[binding];
+  if (!limiter) return false;
+  try {
+    const { success } = await limiter.limit({ key });
+    return success === false;
+  } catch {
+    return false;
+  }
+}
+
+export const EXCHANGE_ANSWERED = 0;
+export const EXCHANGE_TIMED_OUT = 1;
+export const EXCHANGE_UNREACHABLE = 2;
+export const EXCHANGE_CANCELLED = 3;
+
+/**
+ * One HTTP exchange with an origin, started at once: the request sent and the whole body read,
+ * bounded by the platform's own timer (`AbortSignal.timeout`). `done` resolves to one of the
+ * EXCHANGE_ codes, after which `status` and `body` hold the answer. `cancel()` aborts it if it is
+ * still running (a lost hedge, a page that already failed); a settled exchange is left alone, so
+ * a finished call costs no abort.
+ */
+export class OriginExchange {
+  constructor(url, method, requestId, idempotencyKey, body, timeoutMs) {
+    this.status = 0;
+    this.body = null;
+    this.settled = false;
+    this.controller = new AbortController();
+    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeoutMs)]);
+    const headers = { accept: "application/json", "x-request-id": requestId };
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+    if (body) headers["content-type"] = "application/json";
+    const init = { method, headers, signal, body: body ? body.slice() : undefined };
+    const exchange = (async () => {
+      const response = await fetch(url, init);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      this.status = response.status;
+      this.body = bytes;
+      return EXCHANGE_ANSWERED;
+    })().catch(() => outcomeOf(signal));
+    // An aborted signal ends the exchange even while a body is still arriving.
+    const aborted = new Promise((resolve) => {
+      signal.addEventListener("abort", () => resolve(outcomeOf(signal)), { once: true });
+    });
+    this.done = Promise.race([exchange, aborted]).then((outcome) => {
+      this.settled = true;
+      return outcome;
+    });
+  }
+
+  /** Resolves to true once the exchange has settled, or to false after `ms` if it has not. */
+  settledWithin(ms) {
+    if (this.settled) return Promise.resolve(true);
+    return Promise.race([this.done.then(() => true), new Promise((resolve) => setTimeout(resolve, ms, false))]);
+  }
+
+  cancel() {
+    if (!this.settled) this.controller.abort();
+  }
+
+  /** The body, handed over once (the exchange keeps no copy). */
+  takeBody() {
+    const body = this.body;
+    this.body = null;
+    return body;
+  }
+}
+
+function outcomeOf(signal) {
+  if (!signal.aborted) return EXCHANGE_UNREACHABLE;
+  return signal.reason?.name === "TimeoutError" ? EXCHANGE_TIMED_OUT : EXCHANGE_CANCELLED;
+}
+
+/**
+ * A KV entry with its metadata: `meta` is the metadata as JSON, `value` the stored value as a
+ * stream, not read (a HIT passes it to the response as it is). Null when the key has no entry
+ * or the read fails; `failed` says which.
+ */
+export class CacheEntry {
+  constructor(meta, value) {
+    this.meta = meta;
+    this.value = value;
+  }
+}
+
+export async function cacheRead(env, binding, key) {
+  try {
+    const { value, metadata } = await env[binding].getWithMetadata(key, { type: "stream" });
+    if (value === null) return null;
+    if (metadata === null) {
+      value.cancel().catch(() => {});
+      return null;
+    }
+    return new CacheEntry(JSON.stringify(metadata), value);
+  } catch (error) {
+    console.error(`cache read failed: ${error}`);
+    return null;
+  }
+}
+
+/** The whole of a stream (a KV value the Worker needs to change), or null if it cannot be read. */
+export async function readStream(stream) {
+  try {
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch {
+    return null;
+  }
+}
+
+/** Lets a stream go unread. */
+export function cancelStream(stream) {
+  stream.cancel().catch(() => {});
+}
+
+/**
+ * Stores `bytes` (copied out of wasm memory before the first await) under `key` with `meta` (JSON)
+ * as its metadata, expiring after `ttl` seconds; whether it was stored (a failure is logged).
+ */
+export async function cachePut(env, binding, key, bytes, meta, ttl) {
+  try {
+    await env[binding].put(key, bytes.slice(), { metadata: JSON.parse(meta), expirationTtl: ttl });
+    return true;
+  } catch (error) {
+    console.error(`cache write failed: ${error}`);
+    return false;
+  }
+}
