@@ -1,7 +1,8 @@
 // `make profile`: a CPU profile of one Worker's isolate under load, through the V8 inspector that
 // workerd opens for it, and the functions that took the most self time.
 //
-// PROFILE_WORKER (web, mobile, voice; default mobile), PROFILE_MODE (off: cache off, every
+// PROFILE_WORKER (web, mobile, voice, or floor: the JS floor of make bench under the same load
+// of mobile's page; default mobile), PROFILE_MODE (off: cache off, every
 // request fans out; hit: every request a KV HIT; default off), PROFILE_REQUESTS (default 2000),
 // PROFILE_CONCURRENCY (default 10), PROFILE_TOP (default 25). The profile is written to
 // test-output/profile/<worker>-<mode>.cpuprofile (open it in a Chromium's DevTools, Performance).
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, load, table } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, load, startFloor, table } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.PROFILE_WORKER ?? "mobile";
@@ -63,7 +64,7 @@ async function inspect(port, workerName) {
 }
 
 /** The built glue's lines, to show what a minified frame is. */
-const glue = readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
+const glue = frontend === "floor" ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
 
 /** Self time per function (ms), from the sampled profile. */
 function selfTimes(profile) {
@@ -87,19 +88,38 @@ const mocksServer = await startMockOrigins();
 const mocks = new MockControl(mocksServer.url);
 const inspectorPort = await freePort();
 const vars = mode === "hit" ? ALWAYS_FRESH : NO_CACHE;
-const bff = await startWorker(frontend, mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED, inspectorPort });
+const floor = frontend === "floor";
+// The floor takes the mobile page's calls; on a HIT run, the entries mobile stored.
+const bff = floor
+  ? await startFloor(mocksServer.url, { inspectorPort })
+  : await startWorker(frontend, mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED, inspectorPort });
+const filler = floor && mode === "hit" ? await startWorker("mobile", mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED }) : null;
 try {
   await mocks.reset();
   const ids = Array.from({ length: requests }, (_, i) => (mode === "hit" ? 1 + (i % 50) * 97 : 1 + ((i * 37) % 5000)));
-  const send = (id) => bff.fetch(`/api/products/${id}`);
+  const keys = {};
+  if (filler) {
+    for (let i = 0; i < 50; i++) await filler.fetch(`/api/products/${1 + i * 97}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const from = await filler.mf.getKVNamespace("BFF_CACHE");
+    const to = await bff.mf.getKVNamespace("BFF_CACHE");
+    for (const { name } of (await from.list()).keys) {
+      const entry = await from.getWithMetadata(name, "arrayBuffer");
+      await to.put(name, entry.value, { metadata: entry.metadata });
+      keys[Number(/:id=(\d+):/.exec(name)?.[1])] = name;
+    }
+  }
+  const send = floor
+    ? (id) => bff.fetch(mode === "hit" ? `/hit?key=${encodeURIComponent(keys[id])}` : `/miss/${id}?reviews=3&related=4`)
+    : (id) => bff.fetch(`/api/products/${id}`);
   // Warm up (JIT tiers; on a HIT run, the KV entries), then profile.
   await load(send, ids.slice(0, 300), concurrency);
   if (mode === "hit") await new Promise((resolve) => setTimeout(resolve, 500));
-  const session = await inspect(inspectorPort, `bff-${frontend}`);
+  const session = await inspect(inspectorPort, floor ? "floor" : `bff-${frontend}`);
   await session.send("Profiler.enable");
   await session.send("Profiler.setSamplingInterval", { interval: 100 });
   await session.send("Profiler.start");
-  const { wallMs, unexpected } = await load(send, ids, concurrency, (r) => r.status === 200 && (mode !== "hit" || r.headers.get("x-bff-cache") === "HIT"));
+  const { wallMs, unexpected } = await load(send, ids, concurrency, (r) => r.status === 200 && (floor || mode !== "hit" || r.headers.get("x-bff-cache") === "HIT"));
   const { profile } = await session.send("Profiler.stop");
   session.close();
 
@@ -116,7 +136,7 @@ try {
   const shares = {};
   for (const [name, ms] of functions) if (!name.startsWith("(idle)")) shares[kind(name)] = (shares[kind(name)] ?? 0) + ms;
 
-  console.log(`\n## Profile of bff-${frontend}, cache ${mode === "hit" ? "HIT" : "off"}: ${requests} product-page requests, ${concurrency} in flight, ${(wallMs / 1000).toFixed(1)} s${unexpected.length ? `, ${unexpected.length} unexpected answers` : ""}\n`);
+  console.log(`\n## Profile of ${floor ? "the floor" : `bff-${frontend}`}, cache ${mode === "hit" ? "HIT" : "off"}: ${requests} product-page requests, ${concurrency} in flight, ${(wallMs / 1000).toFixed(1)} s${unexpected.length ? `, ${unexpected.length} unexpected answers` : ""}\n`);
   console.log(`isolate busy ${busy.toFixed(0)} ms (${(busy / requests).toFixed(3)} ms a request): ` +
     Object.entries(shares).map(([k, ms]) => `${k} ${((100 * ms) / busy).toFixed(1)}%`).join(", "));
   console.log("(wasm: Rust code; glue: the generated JS around it; js: platform JS; runtime: V8's own, such as GC and (program))\n");
@@ -127,6 +147,7 @@ try {
   table(rows);
   console.log(`\nprofile: ${file}`);
 } finally {
+  await filler?.dispose();
   await bff.dispose();
   await mocksServer.stop();
 }

@@ -10,6 +10,48 @@
 // (shared/src/platform.rs is the Rust side). Nothing here throws into wasm: every failure is a
 // value.
 
+/**
+ * Waiting on a promise from wasm through the general bindings costs two closures made, registered
+ * with a FinalizationRegistry and released again for every promise. Here a settled promise's
+ * value waits in `results` under a number, and one long-lived function from wasm, `notify`, is
+ * told that number; it answers whether anyone still waits for it.
+ */
+let notify = () => false;
+let nextId = 1;
+const results = new Map();
+
+export function setNotifier(notifier) {
+  notify = notifier;
+}
+
+/** Tracks a promise (which must not reject) under a new number: `take` hands over its value. */
+export function track(promise) {
+  const id = nextId++;
+  nextId = nextId > 0x7fffffff ? 1 : nextId;
+  promise.then((value) => {
+    results.set(id, value);
+    if (!notify(id)) results.delete(id);
+  });
+  return id;
+}
+
+/** Tracks what `work` returns (a value or a promise), settling to `fallback` if it fails. */
+function trackSafely(work, fallback) {
+  let promise;
+  try {
+    promise = Promise.resolve(work());
+  } catch (error) {
+    promise = Promise.reject(error);
+  }
+  return track(promise.catch(fallback));
+}
+
+export function take(id) {
+  const value = results.get(id);
+  results.delete(id);
+  return value;
+}
+
 /** The request headers the Worker reads, set once per isolate by `readHeaders`. */
 let readNames = [];
 
@@ -32,13 +74,9 @@ export function requestHead(request) {
   return head;
 }
 
-/** The request's body, read whole; null when it cannot be read. */
-export async function requestBody(request) {
-  try {
-    return new Uint8Array(await request.arrayBuffer());
-  } catch {
-    return null;
-  }
+/** The request's body, read whole (null when it cannot be read), tracked. */
+export function requestBody(request) {
+  return trackSafely(async () => new Uint8Array(await request.arrayBuffer()), () => null);
 }
 
 /**
@@ -50,31 +88,27 @@ export function respond(status, head, bytes, stream) {
   const lines = head.split("\n");
   for (let i = 0; i + 1 < lines.length; i += 2) headers.append(lines[i], lines[i + 1]);
   const body = status === 204 || status === 304 ? null : (stream ?? (bytes ? bytes.slice() : null));
-  if (stream && body === null) stream.cancel().catch(() => {});
+  if (stream && body === null) cancelStream(stream);
   return new Response(body, { status, headers });
 }
 
-/** Whether the rate limiter in `binding` refuses `key`; false without the binding or on its failure. */
-export async function rateLimited(env, binding, key) {
-  const limiter = env[binding];
-  if (!limiter) return false;
-  try {
-    const { success } = await limiter.limit({ key });
-    return success === false;
-  } catch {
-    return false;
-  }
+/** Whether the rate limiter in `binding` refuses `key` (false on its failure), tracked. */
+export function rateLimited(env, binding, key) {
+  return trackSafely(async () => (await env[binding].limit({ key })).success === false, () => false);
 }
 
 export const EXCHANGE_ANSWERED = 0;
 export const EXCHANGE_TIMED_OUT = 1;
 export const EXCHANGE_UNREACHABLE = 2;
 export const EXCHANGE_CANCELLED = 3;
+/** Not settled yet when the wait of `trackWithin` ran out. */
+export const EXCHANGE_RUNNING = 4;
 
 /**
  * One HTTP exchange with an origin, started at once: the request sent and the whole body read,
  * bounded by the platform's own timer (`AbortSignal.timeout`). `done` resolves to one of the
- * EXCHANGE_ codes, after which `status` and `body` hold the answer. `cancel()` aborts it if it is
+ * EXCHANGE_ codes, after which `status` and `body` hold the answer; `trackWithin` waits at most a
+ * while (a hedge's delay), on the platform's timer. `cancel()` aborts it if it is
  * still running (a lost hedge, a page that already failed); a settled exchange is left alone, so
  * a finished call costs no abort.
  */
@@ -84,32 +118,35 @@ export class OriginExchange {
     this.body = null;
     this.settled = false;
     this.controller = new AbortController();
+    // The platform ends a body read too when the signal aborts.
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeoutMs)]);
     const headers = { accept: "application/json", "x-request-id": requestId };
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     if (body) headers["content-type"] = "application/json";
     const init = { method, headers, signal, body: body ? body.slice() : undefined };
-    const exchange = (async () => {
+    this.done = (async () => {
       const response = await fetch(url, init);
       const bytes = new Uint8Array(await response.arrayBuffer());
       this.status = response.status;
       this.body = bytes;
       return EXCHANGE_ANSWERED;
-    })().catch(() => outcomeOf(signal));
-    // An aborted signal ends the exchange even while a body is still arriving.
-    const aborted = new Promise((resolve) => {
-      signal.addEventListener("abort", () => resolve(outcomeOf(signal)), { once: true });
-    });
-    this.done = Promise.race([exchange, aborted]).then((outcome) => {
-      this.settled = true;
-      return outcome;
-    });
+    })()
+      .catch(() => outcomeOf(signal))
+      .then((outcome) => {
+        this.settled = true;
+        return outcome;
+      });
   }
 
-  /** Resolves to true once the exchange has settled, or to false after `ms` if it has not. */
-  settledWithin(ms) {
-    if (this.settled) return Promise.resolve(true);
-    return Promise.race([this.done.then(() => true), new Promise((resolve) => setTimeout(resolve, ms, false))]);
+  /** `done`, tracked. */
+  track() {
+    return track(this.done);
+  }
+
+  /** `done`, or EXCHANGE_RUNNING after `ms` if the exchange is still running; tracked. */
+  trackWithin(ms) {
+    if (this.settled) return track(this.done);
+    return track(Promise.race([this.done, new Promise((resolve) => setTimeout(resolve, ms, EXCHANGE_RUNNING))]));
   }
 
   cancel() {
@@ -131,8 +168,7 @@ function outcomeOf(signal) {
 
 /**
  * A KV entry with its metadata: `meta` is the metadata as JSON, `value` the stored value as a
- * stream, not read (a HIT passes it to the response as it is). Null when the key has no entry
- * or the read fails; `failed` says which.
+ * stream, not read (a HIT passes it to the response as it is).
  */
 export class CacheEntry {
   constructor(meta, value) {
@@ -141,45 +177,53 @@ export class CacheEntry {
   }
 }
 
-export async function cacheRead(env, binding, key) {
-  try {
-    const { value, metadata } = await env[binding].getWithMetadata(key, { type: "stream" });
-    if (value === null) return null;
-    if (metadata === null) {
-      value.cancel().catch(() => {});
+/** Reads a KV entry with its metadata (a `CacheEntry` or null), tracked. */
+export function cacheRead(env, binding, key) {
+  return trackSafely(
+    async () => {
+      const { value, metadata } = await env[binding].getWithMetadata(key, { type: "stream" });
+      if (value === null) return null;
+      if (metadata === null) {
+        value.cancel().catch(() => {});
+        return null;
+      }
+      return new CacheEntry(JSON.stringify(metadata), value);
+    },
+    (error) => {
+      console.error(`cache read failed: ${error}`);
       return null;
-    }
-    return new CacheEntry(JSON.stringify(metadata), value);
-  } catch (error) {
-    console.error(`cache read failed: ${error}`);
-    return null;
-  }
+    },
+  );
 }
 
-/** The whole of a stream (a KV value the Worker needs to change), or null if it cannot be read. */
-export async function readStream(stream) {
-  try {
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch {
-    return null;
-  }
+/** The whole of a stream (a KV value the Worker needs to change), or null; tracked. */
+export function readStream(stream) {
+  return trackSafely(async () => new Uint8Array(await new Response(stream).arrayBuffer()), () => null);
 }
 
 /** Lets a stream go unread. */
 export function cancelStream(stream) {
-  stream.cancel().catch(() => {});
+  try {
+    stream.cancel().catch(() => {});
+  } catch {
+    // Already locked or closed: nothing to let go.
+  }
 }
 
 /**
- * Stores `bytes` (copied out of wasm memory before the first await) under `key` with `meta` (JSON)
- * as its metadata, expiring after `ttl` seconds; whether it was stored (a failure is logged).
+ * Stores `bytes` (copied out of wasm memory at once) under `key` with `meta` (JSON) as its
+ * metadata, expiring after `ttl` seconds; whether it was stored (a failure is logged), tracked.
  */
-export async function cachePut(env, binding, key, bytes, meta, ttl) {
-  try {
-    await env[binding].put(key, bytes.slice(), { metadata: JSON.parse(meta), expirationTtl: ttl });
-    return true;
-  } catch (error) {
-    console.error(`cache write failed: ${error}`);
-    return false;
-  }
+export function cachePut(env, binding, key, bytes, meta, ttl) {
+  const copy = bytes.slice();
+  return trackSafely(
+    async () => {
+      await env[binding].put(key, copy, { metadata: JSON.parse(meta), expirationTtl: ttl });
+      return true;
+    },
+    (error) => {
+      console.error(`cache write failed: ${error}`);
+      return false;
+    },
+  );
 }

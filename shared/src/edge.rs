@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use worker::{Context, Date, Env, KvStore, console_error, console_log, web_sys};
+use worker::{Context, Env, KvStore, console_error, console_log, web_sys};
 
 use crate::auth::csrf::{self, AllowedOrigins};
 use crate::auth::{backchannel, session};
@@ -479,7 +479,7 @@ impl Scope {
         ctx: Context,
         app: &App<R>,
     ) -> Self {
-        let started_ms = Date::now().as_millis();
+        let started_ms = crate::platform::now_ms();
         let settings = Settings::of_isolate(env, app);
         let head = RequestHead::parse(&platform::request_head(&request)).unwrap_or_else(|| {
             // Not the platform's shape: read what is needed the long way.
@@ -721,7 +721,7 @@ impl Scope {
 
     /// Turns the handler's outcome into the response, with the headers every response carries.
     pub fn finish(self, outcome: Result<Reply, BffError>) -> web_sys::Response {
-        let elapsed_ms = Date::now().as_millis().saturating_sub(self.started_ms);
+        let elapsed_ms = crate::platform::now_ms().saturating_sub(self.started_ms);
         let mut headers = HeaderBlock::default();
         headers.add("content-type", "application/json; charset=utf-8");
         headers.add("x-content-type-options", "nosniff");

@@ -5,28 +5,37 @@
 //! wasm and JavaScript, not in Rust: every string encoded across, every handle, every closure.
 //! Reading an origin's body through a stream reader chunk by chunk, aborting every finished
 //! fetch, a wasm timer per call for its timeout, building headers one `set` at a time, getting
-//! each of a KV binding's five methods on every request: each was a crossing or several. Here
-//! the request's head and the response's headers cross as one string each, an origin exchange is
-//! one object the platform runs (its timeout is the platform's `AbortSignal.timeout`), and a KV
-//! value a HIT sends on is a stream that never enters wasm memory.
+//! each of a KV binding's five methods on every request, two closures made and released for
+//! every promise awaited: each was a crossing or several. Here the request's head and the
+//! response's headers cross as one string each, an origin exchange is one object the platform
+//! runs (its timeout is the platform's `AbortSignal.timeout`), a KV value a HIT sends on is a
+//! stream that never enters wasm memory, and a promise is waited on through one long-lived
+//! notifier ([`Settled`]).
 //!
 //! The bindings exist on `wasm32` only; native builds (the unit tests) never reach them.
 
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use worker::js_sys::{Promise, Uint8Array};
-use worker::wasm_bindgen::{self, JsValue, prelude::wasm_bindgen};
-use worker::wasm_bindgen_futures::JsFuture;
+use worker::js_sys::Uint8Array;
+use worker::wasm_bindgen::{self, JsCast, JsValue, closure::Closure, prelude::wasm_bindgen};
 use worker::web_sys;
 
 #[wasm_bindgen(module = "/js/platform.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = setNotifier)]
+    fn js_set_notifier(notifier: &Closure<dyn FnMut(u32) -> bool>);
+    #[wasm_bindgen(js_name = take)]
+    fn js_take(id: u32) -> JsValue;
     #[wasm_bindgen(js_name = readHeaders)]
     fn js_read_headers(names: &str);
     #[wasm_bindgen(js_name = requestHead)]
     fn js_request_head(request: &web_sys::Request) -> String;
     #[wasm_bindgen(js_name = requestBody)]
-    fn js_request_body(request: &web_sys::Request) -> Promise;
+    fn js_request_body(request: &web_sys::Request) -> u32;
     #[wasm_bindgen(js_name = respond)]
     fn js_respond(
         status: u16,
@@ -35,10 +44,10 @@ extern "C" {
         stream: &JsValue,
     ) -> web_sys::Response;
     #[wasm_bindgen(js_name = rateLimited)]
-    fn js_rate_limited(env: &JsValue, binding: &str, key: &str) -> Promise;
+    fn js_rate_limited(env: &JsValue, binding: &str, key: &str) -> u32;
 
     type OriginExchange;
-    #[wasm_bindgen(constructor)]
+    #[wasm_bindgen(catch, constructor)]
     fn new(
         url: &str,
         method: &str,
@@ -46,11 +55,11 @@ extern "C" {
         idempotency_key: Option<&str>,
         body: Option<&[u8]>,
         timeout_ms: f64,
-    ) -> OriginExchange;
-    #[wasm_bindgen(method, getter)]
-    fn done(this: &OriginExchange) -> Promise;
-    #[wasm_bindgen(method, js_name = settledWithin)]
-    fn settled_within(this: &OriginExchange, ms: f64) -> Promise;
+    ) -> Result<OriginExchange, JsValue>;
+    #[wasm_bindgen(method)]
+    fn track(this: &OriginExchange) -> u32;
+    #[wasm_bindgen(method, js_name = trackWithin)]
+    fn track_within(this: &OriginExchange, ms: f64) -> u32;
     #[wasm_bindgen(method)]
     fn cancel(this: &OriginExchange);
     #[wasm_bindgen(method, getter)]
@@ -64,9 +73,9 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn value(this: &CacheEntry) -> JsValue;
     #[wasm_bindgen(js_name = cacheRead)]
-    fn js_cache_read(env: &JsValue, binding: &str, key: &str) -> Promise;
+    fn js_cache_read(env: &JsValue, binding: &str, key: &str) -> u32;
     #[wasm_bindgen(js_name = readStream)]
-    fn js_read_stream(stream: &JsValue) -> Promise;
+    fn js_read_stream(stream: &JsValue) -> u32;
     #[wasm_bindgen(js_name = cancelStream)]
     fn js_cancel_stream(stream: &JsValue);
     #[wasm_bindgen(js_name = cachePut)]
@@ -77,7 +86,126 @@ extern "C" {
         bytes: &[u8],
         meta: &str,
         ttl: f64,
-    ) -> Promise;
+    ) -> u32;
+}
+
+/// Promises being waited on, by the number the JavaScript side gave them.
+#[derive(Default)]
+struct Waiting {
+    entries: Vec<(u32, Slot)>,
+}
+
+enum Slot {
+    Pending(Option<Waker>),
+    Settled,
+}
+
+thread_local! {
+    static WAITING: RefCell<Waiting> = RefCell::new(Waiting::default());
+    static NOTIFIER_SET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs the notifier once per isolate: it marks a promise settled and wakes its waiter, and
+/// says whether anyone still waits (if not, the JavaScript side drops the value).
+fn ensure_notifier() {
+    if NOTIFIER_SET.with(|set| set.replace(true)) {
+        return;
+    }
+    let notifier = Closure::<dyn FnMut(u32) -> bool>::new(|id: u32| {
+        WAITING.with(|waiting| {
+            let Ok(mut waiting) = waiting.try_borrow_mut() else {
+                return false;
+            };
+            let Some((_, slot)) = waiting.entries.iter_mut().find(|(known, _)| *known == id) else {
+                return false;
+            };
+            if let Slot::Pending(waker) = std::mem::replace(slot, Slot::Settled)
+                && let Some(waker) = waker
+            {
+                waker.wake();
+            }
+            true
+        })
+    });
+    js_set_notifier(&notifier);
+    // It lives as long as the isolate.
+    notifier.forget();
+}
+
+/// The value of a promise the JavaScript side tracks under `id`, once it has settled. Dropped
+/// before, it stops waiting and the value is let go.
+pub struct Settled {
+    id: u32,
+    done: bool,
+}
+
+impl Settled {
+    fn new(id: u32) -> Self {
+        WAITING.with(|waiting| {
+            waiting.borrow_mut().entries.push((id, Slot::Pending(None)));
+        });
+        Self { id, done: false }
+    }
+
+    fn forget(&self) {
+        WAITING.with(|waiting| {
+            if let Ok(mut waiting) = waiting.try_borrow_mut() {
+                waiting.entries.retain(|(known, _)| *known != self.id);
+            }
+        });
+    }
+}
+
+impl Future for Settled {
+    type Output = JsValue;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<JsValue> {
+        let settled = WAITING.with(|waiting| {
+            let mut waiting = waiting.borrow_mut();
+            match waiting
+                .entries
+                .iter_mut()
+                .find(|(known, _)| *known == self.id)
+            {
+                Some((_, Slot::Settled)) | None => true,
+                Some((_, Slot::Pending(waker))) => {
+                    *waker = Some(cx.waker().clone());
+                    false
+                }
+            }
+        });
+        if !settled {
+            return Poll::Pending;
+        }
+        self.forget();
+        self.done = true;
+        Poll::Ready(js_take(self.id))
+    }
+}
+
+impl Drop for Settled {
+    fn drop(&mut self) {
+        if !self.done {
+            self.forget();
+        }
+    }
+}
+
+/// Waits for the promise the JavaScript side tracks under the number `track` returns.
+fn settled(track: impl FnOnce() -> u32) -> Settled {
+    ensure_notifier();
+    Settled::new(track())
+}
+
+/// Milliseconds since the epoch, by the platform's clock (which, on Workers, advances with I/O).
+/// A static call: `worker::Date::now()` builds a JS `Date` object every time.
+pub fn now_ms() -> u64 {
+    let now = worker::js_sys::Date::now();
+    if now.is_finite() && now > 0.0 {
+        now as u64
+    } else {
+        0
+    }
 }
 
 /// Tells the JavaScript side which request headers [`request_head`] reads (once per isolate).
@@ -93,7 +221,7 @@ pub fn request_head(request: &web_sys::Request) -> String {
 
 /// The request's body, read whole; `None` if it cannot be read.
 pub async fn request_body(request: &web_sys::Request) -> Option<Vec<u8>> {
-    bytes_of(JsFuture::from(js_request_body(request)).await.ok()?)
+    bytes_of(settled(|| js_request_body(request)).await)
 }
 
 /// What a response carries.
@@ -115,11 +243,8 @@ pub fn respond(status: u16, head: &str, body: &Body) -> web_sys::Response {
 /// Whether the rate limiter bound as `binding` refuses `key` (never, without the binding or
 /// when it fails).
 pub async fn rate_limited(env: &worker::Env, binding: &str, key: &str) -> bool {
-    let refused = JsFuture::from(js_rate_limited(env, binding, key)).await;
-    refused
-        .ok()
-        .and_then(|value| value.as_bool())
-        .unwrap_or(false)
+    let refused = settled(|| js_rate_limited(env, binding, key)).await;
+    refused.as_bool().unwrap_or(false)
 }
 
 /// How an origin exchange ended.
@@ -134,7 +259,7 @@ pub enum Exchanged {
 /// request sent, the whole body read, all within `timeout`. Dropped before it has settled, it
 /// is aborted (a lost hedge, a page that already failed); once settled, it costs nothing more.
 pub struct Exchange {
-    inner: OriginExchange,
+    inner: Option<OriginExchange>,
     settled: bool,
 }
 
@@ -148,44 +273,59 @@ impl Exchange {
         timeout: Duration,
     ) -> Self {
         let timeout_ms = timeout.as_secs_f64() * 1000.0;
+        let inner =
+            OriginExchange::new(url, method, request_id, idempotency_key, body, timeout_ms).ok();
         Self {
-            inner: OriginExchange::new(url, method, request_id, idempotency_key, body, timeout_ms),
+            inner,
             settled: false,
         }
     }
 
     /// Waits for the exchange to settle.
     pub async fn finish(&mut self) -> Exchanged {
-        let outcome = JsFuture::from(self.inner.done()).await;
+        let Some(inner) = &self.inner else {
+            return Exchanged::Unreachable;
+        };
+        let outcome = settled(|| inner.track()).await;
+        self.settle(outcome).unwrap_or(Exchanged::Unreachable)
+    }
+
+    /// Waits at most `wait` (a hedge's delay) for the exchange to settle: `None` if it is still
+    /// running, and it keeps running.
+    pub async fn finish_within(&mut self, wait: Duration) -> Option<Exchanged> {
+        let Some(inner) = &self.inner else {
+            return Some(Exchanged::Unreachable);
+        };
+        let outcome = settled(|| inner.track_within(wait.as_secs_f64() * 1000.0)).await;
+        self.settle(outcome)
+    }
+
+    /// The codes of platform.js: 0 answered, 1 timed out, 4 still running, else unreachable.
+    fn settle(&mut self, outcome: JsValue) -> Option<Exchanged> {
+        let code = outcome.as_f64();
+        if code == Some(4.0) {
+            return None;
+        }
         self.settled = true;
-        // The codes of platform.js: 0 answered, 1 timed out, anything else unreachable.
-        match outcome.ok().and_then(|code| code.as_f64()) {
-            Some(0.0) => match self.inner.take_body() {
+        let inner = self.inner.as_ref()?;
+        Some(match code {
+            Some(0.0) => match inner.take_body() {
                 Some(body) => Exchanged::Answered {
-                    status: self.inner.status(),
+                    status: inner.status(),
                     body: body.to_vec(),
                 },
                 None => Exchanged::Unreachable,
             },
             Some(1.0) => Exchanged::TimedOut,
             _ => Exchanged::Unreachable,
-        }
-    }
-
-    /// Whether the exchange settles within `wait` (the hedge's delay); it keeps running either way.
-    pub async fn settles_within(&self, wait: Duration) -> bool {
-        let within = JsFuture::from(self.inner.settled_within(wait.as_secs_f64() * 1000.0)).await;
-        within
-            .ok()
-            .and_then(|value| value.as_bool())
-            .unwrap_or(true)
+        })
     }
 }
 
 impl Drop for Exchange {
     fn drop(&mut self) {
-        if !self.settled {
-            self.inner.cancel();
+        if let (false, Some(inner)) = (self.settled, &self.inner) {
+            inner.cancel();
         }
     }
 }
@@ -202,13 +342,11 @@ impl KvEntry {
     /// Reads `key` from the KV namespace bound as `binding`: `None` when it has no entry (or no
     /// metadata), or the read failed (logged).
     pub async fn read(env: &worker::Env, binding: &str, key: &str) -> Option<Self> {
-        let found = JsFuture::from(js_cache_read(env, binding, key))
-            .await
-            .ok()?;
+        let found = settled(|| js_cache_read(env, binding, key)).await;
         if found.is_null() || found.is_undefined() {
             return None;
         }
-        let entry: CacheEntry = wasm_bindgen::JsCast::unchecked_into(found);
+        let entry: CacheEntry = found.unchecked_into();
         Some(Self {
             meta: entry.meta(),
             value: Some(entry.value()),
@@ -225,12 +363,9 @@ impl KvEntry {
         meta: &str,
         ttl_seconds: u64,
     ) -> bool {
-        let put = js_cache_put(env, binding, key, bytes, meta, ttl_seconds as f64);
-        let stored = JsFuture::from(put).await;
-        stored
-            .ok()
-            .and_then(|value| value.as_bool())
-            .unwrap_or(false)
+        let stored =
+            settled(|| js_cache_put(env, binding, key, bytes, meta, ttl_seconds as f64)).await;
+        stored.as_bool().unwrap_or(false)
     }
 
     /// The value, to pass on as a response body unread.
@@ -255,7 +390,7 @@ impl Body {
     pub async fn into_bytes(self) -> Option<Vec<u8>> {
         match self {
             Self::Bytes(bytes) => Some(bytes),
-            Self::Stream(stream) => bytes_of(JsFuture::from(js_read_stream(&stream)).await.ok()?),
+            Self::Stream(stream) => bytes_of(settled(|| js_read_stream(&stream)).await),
         }
     }
 
@@ -271,5 +406,5 @@ fn bytes_of(value: JsValue) -> Option<Vec<u8>> {
     if value.is_null() || value.is_undefined() {
         return None;
     }
-    Some(wasm_bindgen::JsCast::unchecked_into::<Uint8Array>(value).to_vec())
+    Some(value.unchecked_into::<Uint8Array>().to_vec())
 }

@@ -9,7 +9,7 @@
 //! it lists. It is a server-to-server call: no cookie, no `Origin`, so the browser CSRF checks do
 //! not apply to it.
 
-use worker::{Date, console_error};
+use worker::console_error;
 
 use super::bearer;
 use super::logout_token::{self, Expectations, LogoutTokenError};
@@ -77,7 +77,7 @@ pub async fn verify(
         leeway_seconds: LEEWAY_SECONDS,
         max_age_seconds: MAX_AGE_SECONDS,
     };
-    let now = i64::try_from(Date::now().as_millis() / 1000).unwrap_or(i64::MAX);
+    let now = i64::try_from(crate::platform::now_ms() / 1000).unwrap_or(i64::MAX);
     logout_token::check(&header, &claims, &expect, now).map_err(|e| invalid(reason(e)))
 }
 

@@ -12,7 +12,7 @@ use std::time::Duration;
 use worker::js_sys::{self, Array, Function, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{Date, Delay, console_error};
+use worker::{Delay, console_error};
 
 use super::token::{self, Es256Key, Es256Verifier, Expectations, TokenError, UntrustedJws};
 use super::{User, invalid_token, unauthenticated};
@@ -108,7 +108,7 @@ pub async fn verify_signed(origins: &OriginClient, token: &str) -> Result<Vec<u8
 }
 
 fn now_seconds() -> i64 {
-    i64::try_from(Date::now().as_millis() / 1000).unwrap_or(i64::MAX)
+    i64::try_from(crate::platform::now_ms() / 1000).unwrap_or(i64::MAX)
 }
 
 /// ES256 with the platform's `crypto.subtle` (ECDSA P-256, SHA-256).
@@ -208,7 +208,7 @@ async fn subtle_verify(key: &Es256Key, message: &[u8], signature: &[u8]) -> Resu
 /// The identity keys: the cached ones while fresh (unless `force`), else fetched. Only one fetch
 /// runs per isolate at a time; requests arriving meanwhile wait for it.
 async fn keys(origins: &OriginClient, force: bool) -> Result<Vec<Jwk>, BffError> {
-    let now = Date::now().as_millis();
+    let now = crate::platform::now_ms();
     enum Next {
         Cached(Vec<Jwk>),
         Follow(Slot),
@@ -296,7 +296,7 @@ async fn fetch_keys(origins: &OriginClient, now: u64) -> Fetched {
 /// The keys after a token named an unknown `kid`: a fetch already running is waited for;
 /// otherwise they are fetched anew unless an unknown `kid` forced that in the last few seconds.
 async fn keys_refreshed(origins: &OriginClient) -> Result<Vec<Jwk>, BffError> {
-    let now = Date::now().as_millis();
+    let now = crate::platform::now_ms();
     let allowed = KEYS.with(|cache| {
         let mut cache = cache.borrow_mut();
         let recently = cache

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use worker::{Date, Env, console_error};
+use worker::{Env, console_error};
 
 use super::session_life::Lifetimes;
 use super::session_object::{self, Current, Ended, NewSession};
@@ -71,7 +71,7 @@ impl From<&Current> for SessionView {
 pub struct Memo(RefCell<Option<Result<Current, BffError>>>);
 
 fn now_ms() -> u64 {
-    Date::now().as_millis()
+    crate::platform::now_ms()
 }
 
 fn unavailable(error: &worker::Error) -> BffError {

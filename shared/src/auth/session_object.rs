@@ -138,7 +138,7 @@ mod object {
     }
 
     fn now_ms() -> u64 {
-        worker::Date::now().as_millis()
+        crate::platform::now_ms()
     }
 
     fn int(value: u64) -> SqlStorageValue {

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use worker::{Date, Delay, Env, console_error};
+use worker::{Delay, Env, console_error};
 
 use super::registry::{self, Produced, Role};
 use super::{Age, CacheKey, CacheStatus, EntryMeta, Shaped, Windows, etag};
@@ -16,7 +16,7 @@ use crate::platform::KvEntry;
 const FOLLOWER_POLL: Duration = Duration::from_millis(5);
 
 fn now_ms() -> u64 {
-    Date::now().as_millis()
+    crate::platform::now_ms()
 }
 
 /// Answers a cacheable request for `key`:

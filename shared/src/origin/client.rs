@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use futures::future::{Either, select};
 use serde::de::DeserializeOwned;
-use worker::{Date, Delay};
+use worker::Delay;
 
 use super::breakers;
 use super::config::{CallPolicy, ServiceConfig};
@@ -61,7 +61,7 @@ fn with_retry_budget<R>(
 }
 
 fn now_ms() -> u64 {
-    Date::now().as_millis()
+    crate::platform::now_ms()
 }
 
 /// A uniformly random number in `[0, 1)` for backoff jitter.
@@ -334,8 +334,8 @@ impl OriginClient {
             Err(failure) => return (Err(failure), false),
         };
         // The hedge's delay is the platform's timer too; an answer before it ends the wait.
-        if first.settles_within(hedge_after).await {
-            return (answer(first.finish().await), false);
+        if let Some(exchanged) = first.finish_within(hedge_after).await {
+            return (answer(exchanged), false);
         }
         // A hedge is extra load like a retry, and spends the same budget.
         let policy = &self.config.policy;

@@ -9,7 +9,6 @@ use bff_shared::pages::account;
 use bff_shared::shaping::{ImageSize, ImageView, Locale, Money};
 use bff_shared::{BffError, ErrorKind, Reply, Scope};
 use serde::{Deserialize, Serialize};
-use worker::Date;
 
 use crate::answer::{Answer, Card};
 use crate::profile::CONFIRMATION_LIFETIME_MS;
@@ -128,7 +127,7 @@ pub struct OrderPlaced {
 pub async fn checkout(scope: &Scope, user: &User) -> Result<Reply, BffError> {
     let request = checkout_request(scope).await?;
     let signer = signer(scope)?;
-    let now = Date::now().as_millis();
+    let now = bff_shared::platform::now_ms();
     let cart = account::load_cart(scope, user).await?;
     let Some(token) = request.confirmation_token else {
         if cart.items.is_empty() {
