@@ -6,6 +6,7 @@
 use std::cell::{Cell, OnceCell, RefCell};
 use std::fmt::Write as _;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -63,7 +64,13 @@ pub async fn serve<R: Copy>(
         Ok(None) => match &scope.settings.routes {
             Ok(routes) => match routes.find(scope.method(), scope.path()) {
                 Ok(found) => match check_origin(&scope) {
-                    Ok(()) => handle(&scope, found.map(|row| app.routes[row].2)).await,
+                    // Boxed: the handlers' state machines stay out of this one (see
+                    // `storefront::handle`).
+                    Ok(()) => {
+                        let answer: Pin<Box<dyn Future<Output = Result<Reply, BffError>> + '_>> =
+                            Box::pin(handle(&scope, found.map(|row| app.routes[row].2)));
+                        answer.await
+                    }
                     Err(error) => Err(error),
                 },
                 Err(error) => Err(error),
@@ -102,6 +109,8 @@ impl Settings {
         SETTINGS.with(|cell| cell.get_or_init(|| Rc::new(Self::read(env, app))).clone())
     }
 
+    // Not inlined: it runs once per isolate and would only weigh on every request's code.
+    #[inline(never)]
     fn read<R: Copy>(env: &Env, app: &App<R>) -> Self {
         platform::read_headers(READ_HEADERS);
         let var = |name: &str| env.var(name).ok().map(|value| value.to_string());
@@ -222,14 +231,21 @@ async fn rate_limit_key(scope: &Scope) -> String {
     if scope.settings.allowed_origins.is_some()
         && session::carries_cookie(scope)
         && csrf::require_header(scope.header(csrf::HEADER).as_deref()).is_ok()
-        && let Ok(current) = session::current(scope).await
+        && let Ok(user_id) = signed_in_user(scope).await
     {
-        return format!("user:{}", current.user_id);
+        return format!("user:{user_id}");
     }
     let client = scope
         .header("cf-connecting-ip")
         .unwrap_or_else(|| "unknown".to_owned());
     format!("ip:{client}")
+}
+
+/// The session's user, looked up boxed: the session machinery (a Durable Object call) stays out
+/// of the state machine every request of every frontend runs, and is compiled only by a Worker
+/// that has sessions, when it first needs it.
+fn signed_in_user(scope: &Scope) -> Pin<Box<dyn Future<Output = Result<String, BffError>> + '_>> {
+    Box::pin(async { session::current(scope).await.map(|current| current.user_id) })
 }
 
 /// CSRF defence of a browser app: a routed request that carries the session cookie, and every
@@ -720,6 +736,7 @@ impl Scope {
     }
 
     /// Turns the handler's outcome into the response, with the headers every response carries.
+    #[inline(never)]
     pub fn finish(self, outcome: Result<Reply, BffError>) -> web_sys::Response {
         let elapsed_ms = crate::platform::now_ms().saturating_sub(self.started_ms);
         let mut headers = HeaderBlock::default();
@@ -819,6 +836,7 @@ impl Scope {
 
     /// One structured line per request. Paths and origin outcomes only: no query string, no
     /// headers, no bodies, so nothing personal reaches the logs.
+    #[inline(never)]
     fn log(&self, status: u16, duration_ms: u64, error: Option<&str>, cache: Option<CacheStatus>) {
         let origins: Vec<OriginLog<'_>> = self
             .timings

@@ -15,6 +15,7 @@
 //! ```
 
 use std::future::Future;
+use std::pin::Pin;
 
 use crate::auth::User;
 use crate::edge::{App, Reply, Scope};
@@ -74,12 +75,14 @@ pub trait Storefront: 'static {
     /// The signed-in shopper, by the frontend's credential, or a 401.
     fn signed_in(scope: &Scope) -> impl Future<Output = Result<User, BffError>>;
 
-    /// Answers one of the frontend's own routes.
-    fn own(
-        scope: &Scope,
+    /// Answers one of the frontend's own routes: each arm boxes its handler's future
+    /// (`Box::pin(product_page::get(scope, found.param("id")))`), so that each route is its own
+    /// small state machine (see [`Answer`]).
+    fn own<'a>(
+        scope: &'a Scope,
         route: Self::Own,
-        found: &Found<Route<Self::Own>>,
-    ) -> impl Future<Output = Result<Reply, BffError>>;
+        found: &'a Found<Route<Self::Own>>,
+    ) -> Answer<'a>;
 
     fn me(scope: &Scope, user: &User) -> impl Future<Output = Result<Reply, BffError>> {
         account::me(scope, user)
@@ -116,26 +119,38 @@ pub trait Storefront: 'static {
     }
 }
 
+/// A handler's answer, boxed: each route's future is its own small state machine, compiled by
+/// the runtime when that route is first asked, instead of every route inlined into one that the
+/// first request of an isolate must compile whole (it was some 70 KB of wasm).
+pub type Answer<'a> = Pin<Box<dyn Future<Output = Result<Reply, BffError>> + 'a>>;
+
 /// Answers a routed request of storefront `S`.
 pub async fn handle<S: Storefront>(
     scope: &Scope,
     found: Found<Route<S::Own>>,
 ) -> Result<Reply, BffError> {
-    match found.route {
-        Route::Own(own) => S::own(scope, own, &found).await,
-        Route::Common(Common::OpenApi) => Ok(Reply::document(S::OPENAPI)),
-        Route::Common(Common::CachePurge) => crate::cache::purge(scope, S::FRONTEND).await,
-        Route::Common(Common::Me) => S::me(scope, &S::signed_in(scope).await?).await,
-        Route::Common(Common::Cart) => S::cart(scope, &S::signed_in(scope).await?).await,
-        Route::Common(Common::AddToCart) => {
-            S::add_to_cart(scope, &S::signed_in(scope).await?).await
+    let answer: Answer<'_> = match found.route {
+        Route::Own(own) => return S::own(scope, own, &found).await,
+        Route::Common(Common::OpenApi) => Box::pin(async { Ok(Reply::document(S::OPENAPI)) }),
+        Route::Common(Common::CachePurge) => Box::pin(crate::cache::purge(scope, S::FRONTEND)),
+        Route::Common(Common::Me) => {
+            Box::pin(async { S::me(scope, &S::signed_in(scope).await?).await })
         }
-        Route::Common(Common::RemoveFromCart) => {
+        Route::Common(Common::Cart) => {
+            Box::pin(async { S::cart(scope, &S::signed_in(scope).await?).await })
+        }
+        Route::Common(Common::AddToCart) => {
+            Box::pin(async { S::add_to_cart(scope, &S::signed_in(scope).await?).await })
+        }
+        Route::Common(Common::RemoveFromCart) => Box::pin(async move {
             let user = S::signed_in(scope).await?;
             S::remove_from_cart(scope, &user, found.param("productId")).await
+        }),
+        Route::Common(Common::Checkout) => {
+            Box::pin(async { S::checkout(scope, &S::signed_in(scope).await?).await })
         }
-        Route::Common(Common::Checkout) => S::checkout(scope, &S::signed_in(scope).await?).await,
-    }
+    };
+    answer.await
 }
 
 /// The request a Worker's fetch handler receives: the platform's own, read through

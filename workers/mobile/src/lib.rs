@@ -16,8 +16,8 @@ mod reviews;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{IncomingRequest, OutgoingResponse, Route, Storefront};
-use bff_shared::{App, BffError, Reply, Scope};
+use bff_shared::storefront::{Answer, IncomingRequest, OutgoingResponse, Route, Storefront};
+use bff_shared::{App, BffError, Scope};
 use worker::{Context, Env, event};
 
 /// The mobile team's own screens; account, cart and checkout are the storefront's common ones.
@@ -65,13 +65,15 @@ impl Storefront for Mobile {
         bff_shared::auth::bearer::authenticate(scope, "mobile").await
     }
 
-    async fn own(scope: &Scope, route: Own, found: &Found<Route<Own>>) -> Result<Reply, BffError> {
+    fn own<'a>(scope: &'a Scope, route: Own, found: &'a Found<Route<Own>>) -> Answer<'a> {
         match route {
-            Own::Description => description::get(scope, found.param("id")).await,
-            Own::Home => home::get(scope, Self::signed_in_if_any(scope).await).await,
-            Own::Listing => listing::get(scope).await,
-            Own::ProductPage => product_page::get(scope, found.param("id")).await,
-            Own::Reviews => reviews::get(scope, found.param("id")).await,
+            Own::Description => Box::pin(description::get(scope, found.param("id"))),
+            Own::Home => {
+                Box::pin(async { home::get(scope, Self::signed_in_if_any(scope).await).await })
+            }
+            Own::Listing => Box::pin(listing::get(scope)),
+            Own::ProductPage => Box::pin(product_page::get(scope, found.param("id"))),
+            Own::Reviews => Box::pin(reviews::get(scope, found.param("id"))),
         }
     }
 }

@@ -15,7 +15,7 @@ mod speech;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{IncomingRequest, OutgoingResponse, Route, Storefront};
+use bff_shared::storefront::{Answer, IncomingRequest, OutgoingResponse, Route, Storefront};
 use bff_shared::{App, BffError, Reply, Scope};
 use worker::{Context, Env, event};
 
@@ -48,10 +48,10 @@ impl Storefront for Voice {
         bff_shared::auth::bearer::authenticate(scope, "voice").await
     }
 
-    async fn own(scope: &Scope, route: Own, found: &Found<Route<Own>>) -> Result<Reply, BffError> {
+    fn own<'a>(scope: &'a Scope, route: Own, found: &'a Found<Route<Own>>) -> Answer<'a> {
         match route {
-            Own::ProductPage => product_page::get(scope, found.param("id")).await,
-            Own::Search => search::get(scope).await,
+            Own::ProductPage => Box::pin(product_page::get(scope, found.param("id"))),
+            Own::Search => Box::pin(search::get(scope)),
         }
     }
 

@@ -14,8 +14,8 @@ mod reviews;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{IncomingRequest, OutgoingResponse, Route, Storefront};
-use bff_shared::{App, BffError, Reply, Scope};
+use bff_shared::storefront::{Answer, IncomingRequest, OutgoingResponse, Route, Storefront};
+use bff_shared::{App, BffError, Scope};
 use worker::{Context, Env, event};
 
 /// The session Durable Object classes (`SessionObject`, one per session; `UserSessions`, one
@@ -66,16 +66,18 @@ impl Storefront for Web {
         bff_shared::auth::session::authenticate(scope).await
     }
 
-    async fn own(scope: &Scope, route: Own, found: &Found<Route<Own>>) -> Result<Reply, BffError> {
+    fn own<'a>(scope: &'a Scope, route: Own, found: &'a Found<Route<Own>>) -> Answer<'a> {
         match route {
-            Own::BackchannelLogout => bff_shared::auth::backchannel::handle(scope, "web").await,
-            Own::Home => home::get(scope, Self::signed_in_if_any(scope).await).await,
-            Own::Listing => listing::get(scope).await,
-            Own::Login => bff_shared::auth::session::login(scope, "web").await,
-            Own::Logout => bff_shared::auth::session::logout(scope).await,
-            Own::ProductPage => product_page::get(scope, found.param("id")).await,
-            Own::Reviews => reviews::get(scope, found.param("id")).await,
-            Own::Session => bff_shared::auth::session::info(scope).await,
+            Own::BackchannelLogout => Box::pin(bff_shared::auth::backchannel::handle(scope, "web")),
+            Own::Home => {
+                Box::pin(async { home::get(scope, Self::signed_in_if_any(scope).await).await })
+            }
+            Own::Listing => Box::pin(listing::get(scope)),
+            Own::Login => Box::pin(bff_shared::auth::session::login(scope, "web")),
+            Own::Logout => Box::pin(bff_shared::auth::session::logout(scope)),
+            Own::ProductPage => Box::pin(product_page::get(scope, found.param("id"))),
+            Own::Reviews => Box::pin(reviews::get(scope, found.param("id"))),
+            Own::Session => Box::pin(bff_shared::auth::session::info(scope)),
         }
     }
 }
