@@ -314,9 +314,22 @@ impl Reply {
             .map_err(|_| BffError::internal("response_encoding_failed"))
     }
 
-    /// A fixed JSON document (such as the API description), with an `ETag`.
+    /// A fixed JSON document (such as the API description), with an `ETag` (hashed once per
+    /// isolate: the document cannot change within one).
     pub fn document(json: &'static str) -> Self {
-        let etag = cache::etag(json.as_bytes());
+        thread_local! {
+            static TAGS: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
+        }
+        let address = json.as_ptr() as usize;
+        let etag = TAGS.with(|tags| {
+            let mut tags = tags.borrow_mut();
+            if let Some((_, tag)) = tags.iter().find(|(known, _)| *known == address) {
+                return tag.clone();
+            }
+            let tag = cache::etag(json.as_bytes());
+            tags.push((address, tag.clone()));
+            tag
+        });
         Self::with_body(200, Body::Bytes(json.as_bytes().to_vec()), Some(etag), None)
     }
 

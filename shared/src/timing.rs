@@ -85,12 +85,31 @@ impl Timings {
         for entry in self.0.borrow().iter() {
             let _ = write!(
                 value,
-                "{};dur={:.1};desc=\"{}\", ",
-                entry.name, entry.duration_ms, entry.desc
+                "{};dur={};desc=\"{}\", ",
+                entry.name,
+                Tenths(entry.duration_ms),
+                entry.desc
             );
         }
-        let _ = write!(value, "total;dur={total_ms:.1}");
+        let _ = write!(value, "total;dur={}", Tenths(total_ms));
         value
+    }
+}
+
+/// Milliseconds with one decimal, rounded; negative or not a number counts as zero. Written by
+/// hand: the general float formatting is some 14 KB of wasm and slow, for a number that is, on
+/// this platform, a whole number of milliseconds anyway.
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round();
+        let tenths = if tenths.is_finite() && tenths > 0.0 {
+            tenths.min(u64::MAX as f64) as u64
+        } else {
+            0
+        };
+        write!(f, "{}.{}", tenths / 10, tenths % 10)
     }
 }
 
@@ -107,6 +126,20 @@ mod tests {
         assert_eq!(
             timings.header_value(260.05),
             "catalog;dur=12.3;desc=\"ok\", reviews;dur=250.0;desc=\"timeout\", total;dur=260.1"
+        );
+    }
+
+    #[test]
+    fn durations_have_one_decimal_and_no_negatives() {
+        let timings = Timings::default();
+        timings.record("a", -3.0, Outcome::Ok);
+        timings.record("b", f64::NAN, Outcome::Ok);
+        timings.record("c", 0.04, Outcome::Ok);
+        timings.record("d", 1234.56, Outcome::Ok);
+        assert_eq!(
+            timings.header_value(f64::INFINITY),
+            "a;dur=0.0;desc=\"ok\", b;dur=0.0;desc=\"ok\", c;dur=0.0;desc=\"ok\", \
+             d;dur=1234.6;desc=\"ok\", total;dur=0.0"
         );
     }
 
