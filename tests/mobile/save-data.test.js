@@ -1,8 +1,8 @@
 // Save-Data: on, the phone's data saver: a product screen of thumbnails without the optional
-// sections, cached as its own variant.
+// sections, cached as its own variant, and listings with the same products in smaller images.
 import { afterEach, beforeEach, describe, expect, inject, test } from "vitest";
 import { MockControl } from "../support/mock-origins.js";
-import { startWorker } from "../support/workers.js";
+import { NO_CACHE, startWorker } from "../support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,5 +45,13 @@ describe("mobile Save-Data", () => {
     const again = await mobile.fetch("/api/products/41", { headers: { "save-data": "on" } });
     expect(again.headers.get("x-bff-cache")).toBe("HIT");
     expect(again.text).toBe(saving.text);
+  });
+
+  test("smaller images in listings too", async () => {
+    mobile = await startWorker("mobile", mocks.url, { vars: NO_CACHE });
+    const normal = await mobile.fetch("/api/products?category=headphones&limit=10");
+    const saving = await mobile.fetch("/api/products?category=headphones&limit=10", { headers: { "save-data": "on" } });
+    expect(saving.json.items.map((i) => i.id)).toEqual(normal.json.items.map((i) => i.id));
+    expect(saving.headers.get("vary")).toBe("save-data, accept-language");
   });
 });

@@ -1,6 +1,6 @@
 // The phone's screens as the mobile BFF shapes them, against the real mock origins (cache off):
 // the product screen (only what it shows), stock counts, the whole description on demand, the
-// home screen.
+// home screen, listings and review pages by signed cursor.
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
 import { MockControl } from "../support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../support/workers.js";
@@ -16,6 +16,7 @@ afterAll(() => mobile.dispose());
 beforeEach(() => mocks.reset());
 
 const origin = async (path) => (await fetch(`${mocks.url}${path}`)).json();
+const categories = async () => (await origin("/catalog/categories")).items;
 
 function expectJsonError(response, status, code) {
   expect(response.status, response.text).toBe(status);
@@ -97,5 +98,55 @@ describe("mobile home", () => {
     expect(Object.keys(home.json.categories[0]).sort()).toEqual(["name", "slug"]);
     expect(home.json.recommendations).toHaveLength(6);
     expect(home.json.recommendations[0].price).toMatch(/^€/);
+  });
+});
+
+describe("mobile listing", () => {
+  test("walking a category by cursor yields each product once", async () => {
+    const [, category] = await categories();
+    const seen = [];
+    let cursor = null;
+    let pages = 0;
+    do {
+      const path = `/api/products?category=${category.slug}&limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const response = await mobile.fetch(path);
+      expect(response.status).toBe(200);
+      expect(response.json.total).toBe(category.product_count);
+      seen.push(...response.json.items.map((item) => item.id));
+      cursor = response.json.nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    expect(seen).toHaveLength(category.product_count);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  test("a tampered, forged or foreign cursor is a 400", async () => {
+    const first = await mobile.fetch("/api/products?category=headphones&limit=5");
+    const cursor = first.json.nextCursor;
+    expect(cursor).toBeTruthy();
+    const flipped = cursor.slice(0, 3) + (cursor[3] === "A" ? "B" : "A") + cursor.slice(4);
+    for (const bad of [flipped, "garbage", "", "A".repeat(200), `${cursor}x`]) {
+      const response = await mobile.fetch(`/api/products?category=headphones&cursor=${encodeURIComponent(bad)}`);
+      expect(response.status, response.text).toBe(400);
+      expect(response.json.error.code).toBe("invalid_cursor");
+    }
+    // A genuine cursor used for another query.
+    const foreign = await mobile.fetch(`/api/products?category=lamps&cursor=${encodeURIComponent(cursor)}`);
+    expect(foreign.status, foreign.text).toBe(400);
+    expect(foreign.json.error.code).toBe("invalid_cursor");
+  });
+
+  test("review pages by cursor, text cut to a preview", async () => {
+    let cursor = null;
+    const texts = [];
+    do {
+      const response = await mobile.fetch(`/api/products/2/reviews?limit=20${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status).toBe(200);
+      for (const review of response.json.items) expect([...review.text].length).toBeLessThanOrEqual(160);
+      texts.push(...response.json.items);
+      cursor = response.json.nextCursor;
+    } while (cursor);
+    const { total } = await origin("/reviews/products/2/reviews?limit=1");
+    expect(texts).toHaveLength(total);
   });
 });
