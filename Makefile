@@ -47,7 +47,8 @@ build-$(1): workers/$(1)/build/index.js
 dev-$(1): bootstrap build-$(1) mocks
 	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh $(1)
 
-# One team's checks only: its crate's Rust tests, its Miniflare folder, its deploy dry-runs.
+# One team's checks only: its crate's Rust tests, its Miniflare folder (tests/<frontend>/, which
+# starts only its own Worker), its deploy dry-runs.
 test-$(1): bootstrap build-$(1) mocks
 	cargo test -p bff-$(1) --locked
 	@scripts/bootstrap.sh --browser
@@ -81,6 +82,10 @@ test-rust: ## native unit tests of every crate
 	@mkdir -p $(CARGO_TARGET_DIR)
 	cargo test --workspace --locked 2>&1 | tee $(CARGO_TARGET_DIR)/rust-tests.log
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "Rust tests: %d passed, %d failed\n", p, f; print p > "$(CARGO_TARGET_DIR)/rust-tests.count"}' $(CARGO_TARGET_DIR)/rust-tests.log
+
+.PHONY: test-platform
+test-platform: bootstrap build ## the platform team's Miniflare tests (tests/platform/), against every frontend
+	vitest run tests/platform/
 
 test-miniflare: build ## Miniflare and browser tests of the built Workers against the mock origins
 	@scripts/bootstrap.sh --browser

@@ -1,8 +1,10 @@
-// Every origin failure mode ends in the best answer the client can still get, on both Workers:
-// the fault matrix, then retries, the retry budget, hedging, and the per-invocation limits.
+// Every origin failure mode ends in the best answer the client can still get, on every
+// frontend: the fault matrix over the origins of its pages, then retries, the retry budget,
+// hedging, and the per-invocation limits.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from "vitest";
-import { MockControl } from "./support/mock-origins.js";
-import { NO_CACHE, startWorker } from "./support/workers.js";
+import { FRONTENDS, frontends } from "../support/frontends.js";
+import { MockControl } from "../support/mock-origins.js";
+import { NO_CACHE, startWorker } from "../support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 
@@ -22,25 +24,16 @@ const MATRIX_VARS = {
   REQUEST_DEADLINE_MS: String(DEADLINE_MS),
   ORIGIN_MAX_RETRIES: "1",
   // The matrix observes each failure of single calls in one isolate; the circuit breaker that
-  // would open over them has its own tests (breaker.test.js).
+  // would open over them has its own tests (platform/breaker.test.js).
   BREAKER_FAILURES: "0",
   ORIGIN_RETRY_BACKOFF_MS: "5",
   ORIGIN_RETRY_BUDGET_FLOOR: "1000",
 };
 
-/** Which origins each page calls; `part` is the name in `degraded` for an optional origin. */
-const PAGES = {
-  "/api/products/7": {
-    catalog: { required: true },
-    pricing: { required: true },
-    inventory: { required: true },
-    reviews: { required: false, part: "reviews" },
-    recommendations: { required: false, part: "related" },
-  },
-  "/api/home": {
-    catalog: { required: true },
-    recommendations: { required: false, part: "recommendations" },
-  },
+/** Which origins each page of `frontend` calls (tests/support/frontends.js); `part` is the name in `degraded` for an optional origin. */
+const pages = (frontend) => {
+  const { productPage, home } = FRONTENDS[frontend];
+  return { "/api/products/7": productPage, ...(home && { "/api/home": home }) };
 };
 
 /** Fault → what a required origin's failure becomes, and the Server-Timing outcome. */
@@ -54,8 +47,8 @@ const FAULTS = [
   { name: "latency over timeout", fault: { mode: "ok", latency_ms: TIMEOUT_MS * 2 }, status: 504, code: "origin_timeout", timing: "timeout" },
 ];
 
-const CASES = ["web", "mobile"].flatMap((frontend) =>
-  Object.entries(PAGES).flatMap(([path, origins]) =>
+const CASES = frontends().flatMap((frontend) =>
+  Object.entries(pages(frontend)).flatMap(([path, origins]) =>
     Object.entries(origins).flatMap(([origin, role]) => FAULTS.map((fault) => ({ frontend, path, origin, role, ...fault }))),
   ),
 );
@@ -84,15 +77,17 @@ async function expectNothingInFlight() {
 describe("fault matrix", () => {
   const workers = {};
   beforeAll(async () => {
-    workers.web = await startWorker("web", mocks.url, { vars: MATRIX_VARS });
-    workers.mobile = await startWorker("mobile", mocks.url, { vars: MATRIX_VARS });
+    for (const name of frontends()) workers[name] = await startWorker(name, mocks.url, { vars: MATRIX_VARS });
   });
   afterAll(() => Promise.all(Object.values(workers).map((w) => w.dispose())));
   beforeEach(() => mocks.reset());
 
   test(`covers ${CASES.length} cases`, () => {
-    // 2 Workers × (5 product-page origins + 2 home origins) × 7 faults.
-    expect(CASES.length).toBe(98);
+    const count = (frontend) => CASES.filter((c) => c.frontend === frontend).length;
+    // web and mobile: (5 product-page origins + 2 home origins) × 7 faults each.
+    expect(count("web") + count("mobile")).toBe(98);
+    // voice: 4 product-page origins (no related products) × 7 faults, and no home page.
+    expect(count("voice")).toBe(28);
   });
 
   test.each(CASES)("$frontend $path with $origin $name", async ({ frontend, path, origin, role, fault, status, code, timing }) => {
@@ -126,7 +121,8 @@ describe("fault matrix", () => {
   });
 });
 
-describe("retries, budget, hedging and limits", () => {
+describe.each(frontends())("%s retries, budget, hedging and limits", (frontend) => {
+  const optionals = Object.entries(FRONTENDS[frontend].productPage).filter(([, role]) => !role.required);
   let worker;
   afterEach(async () => {
     await worker?.dispose();
@@ -135,7 +131,7 @@ describe("retries, budget, hedging and limits", () => {
   beforeEach(() => mocks.reset());
 
   test("a flaky origin is retried once: first 503, then 200", async () => {
-    worker = await startWorker("mobile", mocks.url, { vars: MATRIX_VARS });
+    worker = await startWorker(frontend, mocks.url, { vars: MATRIX_VARS });
     await mocks.fault("pricing", { mode: "status", status: 503, count: 1 });
     const response = await worker.fetch("/api/products/8");
     expect(response.status).toBe(200);
@@ -144,32 +140,37 @@ describe("retries, budget, hedging and limits", () => {
   });
 
   test("timeouts and bad bodies are not retried", async () => {
-    worker = await startWorker("web", mocks.url, { vars: MATRIX_VARS });
-    await mocks.fault("reviews", { mode: "garbage" });
-    await mocks.fault("recommendations", { mode: "hang" });
-    const response = await worker.fetch("/api/products/8");
-    expect(response.status).toBe(200);
-    const { services } = await mocks.stats();
-    expect(services.reviews.requests).toBe(1);
-    expect(services.recommendations.requests).toBe(1);
+    worker = await startWorker(frontend, mocks.url, { vars: MATRIX_VARS });
+    // A bad body from one optional origin, a hang from the next: in one page when the page has
+    // two optional origins, else one page each.
+    const faults = [["garbage", optionals[0][0]], ["hang", (optionals[1] ?? optionals[0])[0]]];
+    for (const round of optionals.length > 1 ? [faults] : faults.map((fault) => [fault])) {
+      await mocks.reset();
+      for (const [mode, origin] of round) await mocks.fault(origin, { mode });
+      const response = await worker.fetch("/api/products/8");
+      expect(response.status).toBe(200);
+      const { services } = await mocks.stats();
+      for (const [mode, origin] of round) expect(services[origin].requests, `${origin} ${mode}`).toBe(1);
+    }
   });
 
   test("a failed required part answers at once, abandoning the slow optional ones", async () => {
-    worker = await startWorker("web", mocks.url, { vars: MATRIX_VARS });
-    await mocks.fault("reviews", { mode: "hang" });
+    worker = await startWorker(frontend, mocks.url, { vars: MATRIX_VARS });
+    const [[optional]] = optionals;
+    await mocks.fault(optional, { mode: "hang" });
     await mocks.fault("catalog", { mode: "status", status: 404 });
     const response = await worker.fetch("/api/products/12");
     expect(response.status).toBe(404);
     expect(response.json.error.code).toBe("product_not_found");
-    // Had the page waited for reviews, they would have timed out instead.
-    expect(timingOutcomes(response, "reviews")).toEqual(["cancelled"]);
+    // Had the page waited for the optional call, it would have timed out instead.
+    expect(timingOutcomes(response, optional)).toEqual(["cancelled"]);
     await expectNothingInFlight();
   });
 
   test("the retry budget keeps a failing origin from being hammered", async () => {
     // Floor of 2 retries plus 10% of calls: over 20 calls, at most 4 retries, where
     // unbudgeted retries would double the load to 40.
-    worker = await startWorker("web", mocks.url, {
+    worker = await startWorker(frontend, mocks.url, {
       vars: { ...MATRIX_VARS, ORIGIN_RETRY_BUDGET_FLOOR: "2", ORIGIN_RETRY_BUDGET_PERCENT: "10" },
     });
     await mocks.fault("catalog", { mode: "status", status: 500 });
@@ -180,7 +181,7 @@ describe("retries, budget, hedging and limits", () => {
   });
 
   test("a slow latency-critical call is hedged and the first answer wins", async () => {
-    worker = await startWorker("mobile", mocks.url, {
+    worker = await startWorker(frontend, mocks.url, {
       vars: { ...MATRIX_VARS, ORIGIN_TIMEOUT_MS: "3000", REQUEST_DEADLINE_MS: "5000", ORIGIN_PRICING_HEDGE_MS: "100" },
     });
     // Only the first pricing request is slow; the hedge answers at once.
@@ -194,18 +195,19 @@ describe("retries, budget, hedging and limits", () => {
   });
 
   test("over the subrequest limit, later calls are skipped, not sent", async () => {
-    worker = await startWorker("web", mocks.url, { vars: { ...MATRIX_VARS, SUBREQUEST_LIMIT: "3" } });
+    worker = await startWorker(frontend, mocks.url, { vars: { ...MATRIX_VARS, SUBREQUEST_LIMIT: "3" } });
     const response = await worker.fetch("/api/products/10");
     expect(response.status).toBe(200);
-    expect(response.json.degraded).toEqual(["reviews", "related"]);
-    expect(timingOutcomes(response, "reviews")).toEqual(["skipped"]);
+    // The three required calls go first; every optional part is skipped.
+    expect(response.json.degraded).toEqual(optionals.map(([, role]) => role.part));
+    expect(timingOutcomes(response, optionals[0][0])).toEqual(["skipped"]);
     const { services } = await mocks.stats();
     expect([services.catalog, services.pricing, services.inventory].map((s) => s.requests)).toEqual([1, 1, 1]);
-    expect(services.reviews.requests + services.recommendations.requests).toBe(0);
+    expect(optionals.reduce((sum, [origin]) => sum + services[origin].requests, 0)).toBe(0);
   });
 
   test("beyond the connection limit, calls queue instead of failing", async () => {
-    worker = await startWorker("mobile", mocks.url, { vars: { ...MATRIX_VARS, ORIGIN_MAX_CONNECTIONS: "2" } });
+    worker = await startWorker(frontend, mocks.url, { vars: { ...MATRIX_VARS, ORIGIN_MAX_CONNECTIONS: "2" } });
     await mocks.fault("*", { mode: "ok", latency_ms: 100 });
     const response = await worker.fetch("/api/products/11");
     expect(response.status).toBe(200);
