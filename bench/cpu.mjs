@@ -6,7 +6,7 @@
 // run in alternation (floor, Worker, floor, Worker, …), the order reversed every round, so that
 // the machine's drift falls on both sides alike; a round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, spread, startFloor, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, separateCores, spread, startFloor, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -28,7 +28,7 @@ async function dispatch(mf, path) {
  * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
  * answered from a warmed KV entry), at each concurrency.
  */
-export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests }) {
+export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests, mocksPid }) {
   const floor = await withPid(() => startFloor(mocksUrl));
   const subjects = [];
   try {
@@ -38,6 +38,7 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       subjects.push({ frontend, off, hit });
     }
     await mocks.reset();
+    const pinned = separateCores([floor.pid, ...subjects.flatMap((s) => [s.off.pid, s.hit.pid])], [process.pid, mocksPid].filter(Boolean));
 
     // Warm every instance (JIT tiers, KV entries), then give the floor the same entries.
     const floorKv = await floor.mf.getKVNamespace("BFF_CACHE");
@@ -93,13 +94,14 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
         }
       }
     }
-    return results;
+    return { results, pinned };
   } finally {
     await Promise.all([floor, ...subjects.flatMap((s) => [s.off, s.hit])].map((i) => i.dispose()));
   }
 }
 
-export function printCpu(results) {
+export function printCpu({ results, pinned }) {
+  console.log(pinned ? "(Workers on their own core, load generator and mock origins on the other)\n" : "(Workers and load generator share the cores)\n");
   const rows = [["mode", "c", "worker", "CPU ms/req (min–median–max)", "floor ms/req", "ratio to floor", "req/s", "floor req/s", "p50 ms", "p99 ms", "unexpected"]];
   for (const { mode, concurrency, frontend, floorRuns, rustRuns } of results) {
     const ratios = rustRuns.map((run, i) => run.cpuMs / floorRuns[i].cpuMs);

@@ -1,6 +1,8 @@
 // What the benchmark and the profiler share: the floor Worker, the workerd process of each
 // Miniflare instance and its CPU time, and the report's arithmetic and tables.
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 
@@ -48,6 +50,26 @@ export async function withPid(start) {
   const fresh = [...workerdPids()].filter((pid) => !before.has(pid));
   if (fresh.length !== 1) throw new Error(`expected one new workerd process, found ${fresh.length}`);
   return { ...started, pid: fresh[0] };
+}
+
+/**
+ * Keeps the measured Workers off the load generator's core: every thread of each workerd on the
+ * last CPU, this process (and the mock origins it started) on the others. On a machine of two
+ * shared cores, a Worker's CPU time per request otherwise swings with whatever ran beside it.
+ * Returns whether it could (taskset present, more than one CPU).
+ */
+export function separateCores(workerdPids, otherPids) {
+  const cpus = availableParallelism();
+  if (cpus < 2) return false;
+  const last = String(cpus - 1);
+  const rest = cpus === 2 ? "0" : `0-${cpus - 2}`;
+  try {
+    for (const pid of workerdPids) execFileSync("taskset", ["-a", "-p", "-c", last, String(pid)], { stdio: "ignore" });
+    for (const pid of otherPids) execFileSync("taskset", ["-a", "-p", "-c", rest, String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far. */

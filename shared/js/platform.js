@@ -24,6 +24,26 @@ export function setNotifier(notifier) {
   notify = notifier;
 }
 
+/** A promise with its resolve function, for a request's task (shared/src/task.rs). */
+export function deferred() {
+  const handle = {};
+  handle.promise = new Promise((resolve) => {
+    handle.resolve = resolve;
+  });
+  return handle;
+}
+
+/** The task runner from wasm, set once; `scheduleRun` queues one call of it. */
+let runner = () => {};
+
+export function setRunner(run) {
+  runner = run;
+}
+
+export function scheduleRun() {
+  queueMicrotask(() => runner());
+}
+
 /** Tracks a promise (which must not reject) under a new number: `take` hands over its value. */
 export function track(promise) {
   const id = nextId++;

@@ -36,6 +36,7 @@ pub mod resilience;
 pub mod routing;
 pub mod shaping;
 pub mod storefront;
+pub mod task;
 pub mod timing;
 
 pub use edge::{App, Reply, Scope, serve};

@@ -112,20 +112,20 @@ fn ensure_notifier() {
         return;
     }
     let notifier = Closure::<dyn FnMut(u32) -> bool>::new(|id: u32| {
-        WAITING.with(|waiting| {
-            let Ok(mut waiting) = waiting.try_borrow_mut() else {
-                return false;
-            };
-            let Some((_, slot)) = waiting.entries.iter_mut().find(|(known, _)| *known == id) else {
-                return false;
-            };
-            if let Slot::Pending(waker) = std::mem::replace(slot, Slot::Settled)
-                && let Some(waker) = waker
-            {
-                waker.wake();
+        let woken = WAITING.with(|waiting| {
+            let mut waiting = waiting.try_borrow_mut().ok()?;
+            let (_, slot) = waiting.entries.iter_mut().find(|(known, _)| *known == id)?;
+            match std::mem::replace(slot, Slot::Settled) {
+                Slot::Pending(waker) => Some(waker),
+                Slot::Settled => Some(None),
             }
-            true
-        })
+        });
+        let Some(waker) = woken else {
+            return false;
+        };
+        // A request's task polls right here, in this callback (see `task`).
+        crate::task::in_callback(|| waker.map(Waker::wake));
+        true
     });
     js_set_notifier(&notifier);
     // It lives as long as the isolate.

@@ -159,6 +159,50 @@ pub type IncomingRequest = worker::web_sys::Request;
 /// The response a Worker's fetch handler returns.
 pub type OutgoingResponse = worker::web_sys::Response;
 
+/// A storefront Worker's fetch handler, exported to the runtime: `storefront_worker!(Mobile);`
+/// in the frontend's `lib.rs`. Each request runs as a task of [`crate::task`].
+#[macro_export]
+macro_rules! storefront_worker {
+    ($storefront:ty) => {
+        /// The fetch handler the runtime calls for every request.
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        pub fn fetch(
+            request: $crate::storefront::IncomingRequest,
+            env: ::worker::Env,
+            ctx: ::worker::worker_sys::Context,
+        ) -> ::worker::js_sys::Promise {
+            ::console_error_panic_hook::set_once();
+            $crate::storefront::respond::<$storefront>(request, env, ctx)
+        }
+    };
+}
+
+/// Answers one request of storefront `S` as a task: the promise of the response.
+pub fn respond<S: Storefront>(
+    request: IncomingRequest,
+    env: worker::Env,
+    ctx: worker::worker_sys::Context,
+) -> worker::js_sys::Promise {
+    crate::task::run(async move {
+        let ctx = worker::Context::new(ctx);
+        match serve::<S>(request, &env, ctx).await {
+            Ok(response) => response.into(),
+            Err(error) => {
+                worker::console_error!("response not built: {error}");
+                crate::platform::respond(
+                    500,
+                    "content-type\napplication/json\n",
+                    &crate::platform::Body::Bytes(
+                        b"{\"error\":{\"code\":\"internal\",\"message\":\"Internal error.\"}}"
+                            .to_vec(),
+                    ),
+                )
+                .into()
+            }
+        }
+    })
+}
+
 /// The Worker's fetch handler for storefront `S`.
 pub async fn serve<S: Storefront>(
     request: IncomingRequest,

@@ -19,6 +19,7 @@ export async function startMockOrigins() {
   });
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -16,9 +16,8 @@ mod reviews;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{Answer, IncomingRequest, OutgoingResponse, Route, Storefront};
+use bff_shared::storefront::{Answer, Route, Storefront};
 use bff_shared::{App, BffError, Scope};
-use worker::{Context, Env, event};
 
 /// The mobile team's own screens; account, cart and checkout are the storefront's common ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,15 +81,7 @@ impl Storefront for Mobile {
 #[cfg(test)]
 const FRONTEND_APP: &App<Route<Own>> = &Mobile::APP;
 
-#[event(fetch)]
-async fn fetch(
-    request: IncomingRequest,
-    env: Env,
-    ctx: Context,
-) -> worker::Result<OutgoingResponse> {
-    console_error_panic_hook::set_once();
-    bff_shared::storefront::serve::<Mobile>(request, &env, ctx).await
-}
+bff_shared::storefront_worker!(Mobile);
 
 #[cfg(test)]
 mod tests {

@@ -15,9 +15,8 @@ mod speech;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{Answer, IncomingRequest, OutgoingResponse, Route, Storefront};
+use bff_shared::storefront::{Answer, Route, Storefront};
 use bff_shared::{App, BffError, Reply, Scope};
-use worker::{Context, Env, event};
 
 /// The voice team's own answers; account and cart removal are the storefront's common ones, and
 /// the cart, adding to it and checkout are spoken (see `cart.rs`).
@@ -68,12 +67,4 @@ impl Storefront for Voice {
     }
 }
 
-#[event(fetch)]
-async fn fetch(
-    request: IncomingRequest,
-    env: Env,
-    ctx: Context,
-) -> worker::Result<OutgoingResponse> {
-    console_error_panic_hook::set_once();
-    bff_shared::storefront::serve::<Voice>(request, &env, ctx).await
-}
+bff_shared::storefront_worker!(Voice);

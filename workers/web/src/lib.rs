@@ -14,9 +14,8 @@ mod reviews;
 use bff_shared::auth::User;
 use bff_shared::origin::Service;
 use bff_shared::routing::Found;
-use bff_shared::storefront::{Answer, IncomingRequest, OutgoingResponse, Route, Storefront};
+use bff_shared::storefront::{Answer, Route, Storefront};
 use bff_shared::{App, BffError, Scope};
-use worker::{Context, Env, event};
 
 /// The session Durable Object classes (`SessionObject`, one per session; `UserSessions`, one
 /// per user), exported from this Worker's bundle for its `SESSIONS` and `USER_SESSIONS`
@@ -86,15 +85,7 @@ impl Storefront for Web {
 #[cfg(test)]
 const FRONTEND_APP: &App<Route<Own>> = &Web::APP;
 
-#[event(fetch)]
-async fn fetch(
-    request: IncomingRequest,
-    env: Env,
-    ctx: Context,
-) -> worker::Result<OutgoingResponse> {
-    console_error_panic_hook::set_once();
-    bff_shared::storefront::serve::<Web>(request, &env, ctx).await
-}
+bff_shared::storefront_worker!(Web);
 
 #[cfg(test)]
 mod tests {

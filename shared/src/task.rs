@@ -1,0 +1,192 @@
+//! Runs each request's future, polled at once when the fetch handler is called and again right
+//! from the platform callback that woke it.
+//!
+//! The general executor (`js_sys::futures`) polls a task only from a microtask it queues on every
+//! wake: for a product page, a `queueMicrotask` crossing and a crossing back for each of its
+//! origin answers, and one more to start. Profiles of a cache HIT showed those hops among the
+//! largest costs left. Here the first poll happens inside the fetch call, and a wake from
+//! [`crate::platform`]'s notifier (an answer arriving) polls inside that same callback. A wake
+//! from anywhere else (a timer, another task's poll) could arrive while Rust code is running,
+//! so it only marks the task and queues one microtask to poll it: a task is never polled while
+//! another poll is on the stack.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use worker::js_sys::{Function, Promise};
+use worker::wasm_bindgen::{self, JsValue, closure::Closure, prelude::wasm_bindgen};
+
+#[wasm_bindgen(module = "/js/platform.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = deferred)]
+    fn js_deferred() -> Deferred;
+    type Deferred;
+    #[wasm_bindgen(method, getter)]
+    fn promise(this: &Deferred) -> Promise;
+    #[wasm_bindgen(method, getter)]
+    fn resolve(this: &Deferred) -> Function;
+    #[wasm_bindgen(js_name = setRunner)]
+    fn js_set_runner(runner: &Closure<dyn FnMut()>);
+    #[wasm_bindgen(js_name = scheduleRun)]
+    fn js_schedule_run();
+}
+
+type Boxed = Pin<Box<dyn Future<Output = JsValue>>>;
+
+struct Task {
+    /// Out while it is being polled.
+    future: Option<Boxed>,
+    resolve: Function,
+    waker: Waker,
+}
+
+#[derive(Default)]
+struct Tasks {
+    slots: Vec<Option<Task>>,
+    /// Woken tasks waiting to be polled, by slot.
+    woken: Vec<usize>,
+}
+
+thread_local! {
+    static TASKS: RefCell<Tasks> = RefCell::new(Tasks::default());
+    /// A poll is on the stack: wakes are queued, never polled in place.
+    static POLLING: Cell<bool> = const { Cell::new(false) };
+    static RUN_SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    /// Inside a platform callback that polls what it wakes when it is done.
+    static IN_CALLBACK: Cell<bool> = const { Cell::new(false) };
+    static RUNNER_SET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts `future` as a task and returns the promise of its value: what a fetch handler returns.
+pub fn run(future: impl Future<Output = JsValue> + 'static) -> Promise {
+    ensure_runner();
+    let deferred = js_deferred();
+    let slot = TASKS.with(|tasks| {
+        let mut tasks = tasks.borrow_mut();
+        let slot = match tasks.slots.iter().position(Option::is_none) {
+            Some(free) => free,
+            None => {
+                tasks.slots.push(None);
+                tasks.slots.len() - 1
+            }
+        };
+        tasks.slots[slot] = Some(Task {
+            future: Some(Box::pin(future)),
+            resolve: deferred.resolve(),
+            waker: Waker::from(Arc::new(SlotWaker(slot))),
+        });
+        slot
+    });
+    poll_now_or_later(slot);
+    deferred.promise()
+}
+
+/// Runs `wakes` (a platform callback waking what waited for it), then polls the woken tasks
+/// right away, unless a poll is on the stack.
+pub(crate) fn in_callback<R>(wakes: impl FnOnce() -> R) -> R {
+    let outer = IN_CALLBACK.with(|inside| inside.replace(true));
+    let result = wakes();
+    IN_CALLBACK.with(|inside| inside.set(outer));
+    if !outer {
+        run_woken();
+    }
+    result
+}
+
+/// Polls the woken tasks, when no poll is on the stack.
+fn run_woken() {
+    if POLLING.with(Cell::get) {
+        return;
+    }
+    while let Some(slot) = TASKS.with(|tasks| tasks.borrow_mut().woken.pop()) {
+        poll(slot);
+    }
+}
+
+fn poll_now_or_later(slot: usize) {
+    if POLLING.with(Cell::get) {
+        wake(slot);
+    } else {
+        poll(slot);
+        run_woken();
+    }
+}
+
+/// One poll of the task in `slot`; a finished task resolves its promise and frees its slot.
+fn poll(slot: usize) {
+    let Some((mut future, waker)) = TASKS.with(|tasks| {
+        let mut tasks = tasks.borrow_mut();
+        tasks.woken.retain(|woken| *woken != slot);
+        let task = tasks.slots.get_mut(slot).and_then(Option::as_mut)?;
+        Some((task.future.take()?, task.waker.clone()))
+    }) else {
+        return;
+    };
+    let mut cx = Context::from_waker(&waker);
+    POLLING.with(|polling| polling.set(true));
+    let outcome = future.as_mut().poll(&mut cx);
+    POLLING.with(|polling| polling.set(false));
+    let finished = TASKS.with(|tasks| {
+        let mut tasks = tasks.borrow_mut();
+        match outcome {
+            Poll::Ready(value) => tasks
+                .slots
+                .get_mut(slot)
+                .and_then(Option::take)
+                .map(|task| (task.resolve, value)),
+            Poll::Pending => {
+                if let Some(task) = tasks.slots.get_mut(slot).and_then(Option::as_mut) {
+                    task.future = Some(future);
+                }
+                None
+            }
+        }
+    });
+    if let Some((resolve, value)) = finished {
+        let _ = resolve.call1(&JsValue::UNDEFINED, &value);
+    }
+}
+
+/// Marks the task in `slot` woken; outside the notifier, one microtask polls what is woken.
+fn wake(slot: usize) {
+    TASKS.with(|tasks| {
+        let mut tasks = tasks.borrow_mut();
+        if !tasks.woken.contains(&slot) {
+            tasks.woken.push(slot);
+        }
+    });
+    let polled_soon = IN_CALLBACK.with(Cell::get) && !POLLING.with(Cell::get);
+    if !polled_soon && !RUN_SCHEDULED.with(|scheduled| scheduled.replace(true)) {
+        js_schedule_run();
+    }
+}
+
+fn ensure_runner() {
+    if RUNNER_SET.with(|set| set.replace(true)) {
+        return;
+    }
+    let runner = Closure::<dyn FnMut()>::new(|| {
+        RUN_SCHEDULED.with(|scheduled| scheduled.set(false));
+        run_woken();
+    });
+    js_set_runner(&runner);
+    // It lives as long as the isolate.
+    runner.forget();
+}
+
+/// A task's waker is its slot number; slots are reused only after their task has finished, and
+/// a stale wake of a reused slot costs one extra poll of a future that is then simply pending.
+struct SlotWaker(usize);
+
+impl Wake for SlotWaker {
+    fn wake(self: Arc<Self>) {
+        wake(self.0);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        wake(self.0);
+    }
+}
