@@ -126,7 +126,7 @@ export const EXCHANGE_RUNNING = 4;
 
 /**
  * One HTTP exchange with an origin, started at once: the request sent and the whole body read,
- * bounded by the platform's own timer (`AbortSignal.timeout`). `done` resolves to one of the
+ * bounded by the platform's own timer (cleared when it settles, unlike `AbortSignal.timeout`'s). `done` resolves to one of the
  * EXCHANGE_ codes, after which `status` and `body` hold the answer; `trackWithin` waits at most a
  * while (a hedge's delay), on the platform's timer. `cancel()` aborts it if it is
  * still running (a lost hedge, a page that already failed); a settled exchange is left alone, so
@@ -137,13 +137,15 @@ export class OriginExchange {
     this.status = 0;
     this.body = null;
     this.settled = false;
-    this.controller = new AbortController();
-    // The platform ends a body read too when the signal aborts.
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeoutMs)]);
+    const controller = new AbortController();
+    this.controller = controller;
+    // The platform's timer, cleared once the exchange settles: no timer outlives its call. An
+    // aborted signal ends a body read too.
+    const timer = setTimeout(() => controller.abort(new DOMException("The origin did not answer in time.", "TimeoutError")), timeoutMs);
     const headers = { accept: "application/json", "x-request-id": requestId };
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     if (body) headers["content-type"] = "application/json";
-    const init = { method, headers, signal, body: body ? body.slice() : undefined };
+    const init = { method, headers, signal: controller.signal, body: body ? body.slice() : undefined };
     this.done = (async () => {
       const response = await fetch(url, init);
       const bytes = new Uint8Array(await response.arrayBuffer());
@@ -151,8 +153,9 @@ export class OriginExchange {
       this.body = bytes;
       return EXCHANGE_ANSWERED;
     })()
-      .catch(() => outcomeOf(signal))
+      .catch(() => outcomeOf(controller.signal))
       .then((outcome) => {
+        clearTimeout(timer);
         this.settled = true;
         return outcome;
       });
@@ -166,7 +169,11 @@ export class OriginExchange {
   /** `done`, or EXCHANGE_RUNNING after `ms` if the exchange is still running; tracked. */
   trackWithin(ms) {
     if (this.settled) return track(this.done);
-    return track(Promise.race([this.done, new Promise((resolve) => setTimeout(resolve, ms, EXCHANGE_RUNNING))]));
+    let timer;
+    const due = new Promise((resolve) => {
+      timer = setTimeout(resolve, ms, EXCHANGE_RUNNING);
+    });
+    return track(Promise.race([this.done.finally(() => clearTimeout(timer)), due]));
   }
 
   cancel() {

@@ -753,6 +753,8 @@ impl Scope {
     pub fn finish(self, outcome: Result<Reply, BffError>) -> web_sys::Response {
         let elapsed_ms = crate::platform::now_ms().saturating_sub(self.started_ms);
         let mut headers = HeaderBlock::default();
+        // One `Vary` header listing every request header the answer depends on.
+        let mut vary: Vec<&str> = Vec::new();
         headers.add("content-type", "application/json; charset=utf-8");
         headers.add("x-content-type-options", "nosniff");
         headers.add(
@@ -782,7 +784,7 @@ impl Scope {
                 "etag, server-timing, x-bff-cache, x-request-id",
             );
             headers.add("access-control-max-age", "600");
-            headers.add("vary", "origin");
+            vary.push("origin");
         }
         let (mut status, body, etag, error_code, cache_status) = match outcome {
             Ok(reply) => {
@@ -798,9 +800,7 @@ impl Scope {
                 if let Some(cache) = reply.cache {
                     headers.add(cache::HEADER, cache.as_str());
                 }
-                for vary in &reply.vary {
-                    headers.add("vary", vary);
-                }
+                vary.extend(reply.vary.iter().copied());
                 if let Some(cookie) = &reply.cookie {
                     headers.add("set-cookie", cookie);
                 }
