@@ -174,6 +174,29 @@ macro_rules! storefront_worker {
             ::console_error_panic_hook::set_once();
             $crate::storefront::respond::<$storefront>(request, env, ctx)
         }
+
+        /// The route table, for the tests beside it.
+        #[cfg(test)]
+        pub(crate) const FRONTEND_APP: &$crate::App<
+            $crate::storefront::Route<<$storefront as $crate::storefront::Storefront>::Own>,
+        > = &<$storefront as $crate::storefront::Storefront>::APP;
+
+        #[cfg(test)]
+        mod storefront_route_table {
+            #[test]
+            fn is_valid_and_serves_the_common_routes() {
+                let routes = $crate::routing::Routes::new(super::FRONTEND_APP.routes)
+                    .map_err(|invalid| invalid.0)
+                    .unwrap();
+                let cart = routes.find("GET", "/api/cart").map(|found| found.route);
+                assert!(matches!(
+                    cart,
+                    Ok($crate::storefront::Route::Common(
+                        $crate::storefront::Common::Cart
+                    ))
+                ));
+            }
+        }
     };
 }
 

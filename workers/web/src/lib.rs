@@ -81,23 +81,4 @@ impl Storefront for Web {
     }
 }
 
-/// The route table, for the tests beside it.
-#[cfg(test)]
-const FRONTEND_APP: &App<Route<Own>> = &Web::APP;
-
 bff_shared::storefront_worker!(Web);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use bff_shared::routing::Routes;
-
-    #[test]
-    fn route_table_is_valid() {
-        let routes = Routes::new(FRONTEND_APP.routes).unwrap();
-        assert_eq!(
-            routes.find("GET", "/api/products/1").unwrap().route,
-            Route::Own(Own::ProductPage)
-        );
-    }
-}
