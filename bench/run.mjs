@@ -223,7 +223,7 @@ if (ONLY.has("cache")) {
 if (ONLY.has("bundle")) {
   console.log("\n## Worker bundles (build/index.js + build/index_bg.wasm)\n");
   const bundleRows = [["worker", "raw", "gzip"]];
-  for (const frontend of FRONTENDS) {
+  for (const frontend of CPU_FRONTENDS) {
     const files = ["index.js", "index_bg.wasm"].map((f) => readFileSync(`workers/${frontend}/build/${f}`));
     const raw = files.reduce((sum, f) => sum + f.byteLength, 0);
     const gzip = files.reduce((sum, f) => sum + gzipSync(f).byteLength, 0);
