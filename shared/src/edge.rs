@@ -837,6 +837,9 @@ impl Scope {
             // The platform side sends no body with a 304 (and lets a cached stream go).
             status = 304;
         }
+        if !vary.is_empty() {
+            headers.add("vary", &vary.join(", "));
+        }
         if !self.timings.is_empty() {
             headers.add(
                 timing::HEADER,

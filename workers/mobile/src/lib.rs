@@ -37,17 +37,7 @@ impl Storefront for Mobile {
     /// The API description, generated from the view types (see `openapi.rs`).
     const OPENAPI: &'static str = include_str!("../openapi.json");
     const APP: App<Route<Own>> = App {
-        origins: &[
-            Service::Catalog,
-            Service::Pricing,
-            Service::Inventory,
-            Service::Reviews,
-            Service::Recommendations,
-            Service::Users,
-            Service::Carts,
-            Service::Orders,
-            Service::Identity,
-        ],
+        origins: &Service::ALL,
         routes: bff_shared::storefront_routes![
             "GET" "/api/home" => Own::Home,
             "GET" "/api/products" => Own::Listing,
