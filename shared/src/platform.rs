@@ -393,13 +393,6 @@ impl Body {
             Self::Stream(stream) => bytes_of(settled(|| js_read_stream(&stream)).await),
         }
     }
-
-    /// Lets an unsent stream go.
-    pub fn discard(self) {
-        if let Self::Stream(stream) = self {
-            js_cancel_stream(&stream);
-        }
-    }
 }
 
 fn bytes_of(value: JsValue) -> Option<Vec<u8>> {

@@ -27,14 +27,7 @@ async function identityToken(audience, username = "demo", password = "demo-passw
   return (await response.json()).access_token;
 }
 
-async function mint(claims, kid) {
-  const response = await fetch(`${mocks.url}/__control/identity/mint`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ claims, kid }),
-  });
-  return (await response.json()).token;
-}
+const mint = (claims, kid) => mocks.mint(claims, kid);
 
 describe("mobile token matrix", () => {
   let claims;

@@ -23,14 +23,7 @@ const bearer = (token) => ({ authorization: `Bearer ${token}` });
 const token = (audience, username) => identityToken(mocks.url, audience, username);
 const bearerFrontends = frontends((f) => f.credential === "bearer");
 
-async function mint(claims, kid) {
-  const response = await fetch(`${mocks.url}/__control/identity/mint`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ claims, kid }),
-  });
-  return (await response.json()).token;
-}
+const mint = (claims, kid) => mocks.mint(claims, kid);
 
 describe.each(bearerFrontends)("1: absurd time claims in a validly signed %s token", (frontend) => {
   test("are a 401, and the isolate keeps serving", async () => {

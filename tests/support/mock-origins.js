@@ -62,6 +62,11 @@ export class MockControl {
     return this.#call("POST", "/__control/identity/lifetimes", lifetimes);
   }
 
+  /** A token signed by identity with exactly these claims (and the key `kid`, if given). */
+  async mint(claims, kid) {
+    return (await this.#call("POST", "/__control/identity/mint", { claims, ...(kid ? { kid } : {}) })).token;
+  }
+
   /** A back-channel logout token for `sub`, signed by identity. */
   async logoutToken(sub, aud) {
     return (await this.#call("POST", "/__control/identity/logout-token", { sub, ...(aud ? { aud } : {}) })).logout_token;

@@ -297,12 +297,7 @@ describe("back-channel logout", () => {
   test("bad logout tokens are a 400 and end nothing", async () => {
     const { cookie } = await login();
     const good = JSON.parse(Buffer.from((await mocks.logoutToken("usr-1")).split(".")[1], "base64url"));
-    const mint = async (claims) =>
-      (
-        await (
-          await fetch(`${mocks.url}/__control/identity/mint`, { method: "POST", body: JSON.stringify({ claims }) })
-        ).json()
-      ).token;
+    const mint = (claims) => mocks.mint(claims);
     const without = (name) => Object.fromEntries(Object.entries(good).filter(([key]) => key !== name));
     const accessToken = (
       await (
