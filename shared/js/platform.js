@@ -44,26 +44,51 @@ export function scheduleRun() {
   queueMicrotask(() => runner());
 }
 
-/** Tracks a promise (which must not reject) under a new number: `take` hands over its value. */
-export function track(promise) {
+function newId() {
   const id = nextId++;
   nextId = nextId > 0x7fffffff ? 1 : nextId;
-  promise.then((value) => {
-    results.set(id, value);
-    if (!notify(id)) results.delete(id);
-  });
   return id;
 }
 
-/** Tracks what `work` returns (a value or a promise), settling to `fallback` if it fails. */
-function trackSafely(work, fallback) {
+/** Hands `value` to whoever waits for `id`; kept only while someone does. */
+function settle(id, value) {
+  results.set(id, value);
+  if (!notify(id)) results.delete(id);
+}
+
+/** Tracks a promise (which must not reject) under a new number: `take` hands over its value. */
+export function track(promise) {
+  const id = newId();
+  promise.then((value) => settle(id, value));
+  return id;
+}
+
+/**
+ * Tracks what `work` returns (a value or a promise) turned into `map` of it, settling to
+ * `fallback(error)` if either fails. One reaction on the platform's promise, no wrapper promises:
+ * on a cache HIT these calls are most of what a request does.
+ */
+function trackSafely(work, fallback, map) {
+  const id = newId();
+  const failed = (error) => settle(id, fallback(error));
   let promise;
   try {
     promise = Promise.resolve(work());
   } catch (error) {
+    // Settled later, never now: the caller has not started waiting for `id` yet.
     promise = Promise.reject(error);
   }
-  return track(promise.catch(fallback));
+  promise.then((value) => {
+    let mapped;
+    try {
+      mapped = map === undefined ? value : map(value);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    settle(id, mapped);
+  }, failed);
+  return id;
 }
 
 export function take(id) {
@@ -96,7 +121,7 @@ export function requestHead(request) {
 
 /** The request's body, read whole (null when it cannot be read), tracked. */
 export function requestBody(request) {
-  return trackSafely(async () => new Uint8Array(await request.arrayBuffer()), () => null);
+  return trackSafely(() => request.arrayBuffer(), () => null, (buffer) => new Uint8Array(buffer));
 }
 
 /**
@@ -114,7 +139,7 @@ export function respond(status, head, bytes, stream) {
 
 /** Whether the rate limiter in `binding` refuses `key` (false on its failure), tracked. */
 export function rateLimited(env, binding, key) {
-  return trackSafely(async () => (await env[binding].limit({ key })).success === false, () => false);
+  return trackSafely(() => env[binding].limit({ key }), () => false, (outcome) => outcome.success === false);
 }
 
 export const EXCHANGE_ANSWERED = 0;
@@ -207,25 +232,25 @@ export class CacheEntry {
 /** Reads a KV entry with its metadata (a `CacheEntry` or null), tracked. */
 export function cacheRead(env, binding, key) {
   return trackSafely(
-    async () => {
-      const { value, metadata } = await env[binding].getWithMetadata(key, { type: "stream" });
-      if (value === null) return null;
-      if (metadata === null) {
-        value.cancel().catch(() => {});
-        return null;
-      }
-      return new CacheEntry(JSON.stringify(metadata), value);
-    },
+    () => env[binding].getWithMetadata(key, { type: "stream" }),
     (error) => {
       console.error(`cache read failed: ${error}`);
       return null;
+    },
+    ({ value, metadata }) => {
+      if (value === null) return null;
+      if (metadata === null) {
+        cancelStream(value);
+        return null;
+      }
+      return new CacheEntry(JSON.stringify(metadata), value);
     },
   );
 }
 
 /** The whole of a stream (a KV value the Worker needs to change), or null; tracked. */
 export function readStream(stream) {
-  return trackSafely(async () => new Uint8Array(await new Response(stream).arrayBuffer()), () => null);
+  return trackSafely(() => new Response(stream).arrayBuffer(), () => null, (buffer) => new Uint8Array(buffer));
 }
 
 /** Lets a stream go unread. */
@@ -244,13 +269,11 @@ export function cancelStream(stream) {
 export function cachePut(env, binding, key, bytes, meta, ttl) {
   const copy = bytes.slice();
   return trackSafely(
-    async () => {
-      await env[binding].put(key, copy, { metadata: JSON.parse(meta), expirationTtl: ttl });
-      return true;
-    },
+    () => env[binding].put(key, copy, { metadata: JSON.parse(meta), expirationTtl: ttl }),
     (error) => {
       console.error(`cache write failed: ${error}`);
       return false;
     },
+    () => true,
   );
 }

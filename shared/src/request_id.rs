@@ -4,6 +4,7 @@
 //! so a frontend can correlate its own traces; anything else is replaced by a fresh random id
 //! rather than rejected, because a bad correlation header is no reason to fail a page.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,13 +26,7 @@ impl RequestId {
 
     /// 128 random bits, hex encoded.
     pub fn generate() -> Self {
-        let mut bytes = [0u8; 16];
-        if getrandom::getrandom(&mut bytes).is_err() {
-            // The platform's CSPRNG does not fail on Workers; should it ever, a process-unique
-            // counter still keeps ids distinct, which is all correlation needs.
-            static FALLBACK: AtomicU64 = AtomicU64::new(1);
-            bytes[..8].copy_from_slice(&FALLBACK.fetch_add(1, Ordering::Relaxed).to_be_bytes());
-        }
+        let bytes = random_id_bytes();
         let mut id = String::with_capacity(32);
         for byte in bytes {
             id.push(char::from(HEX[usize::from(byte >> 4)]));
@@ -52,6 +47,41 @@ impl fmt::Display for RequestId {
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Ids drawn from one platform CSPRNG call: on Workers each call is a crossing into JavaScript
+/// and a typed array made there, which for one 16-byte id cost more than the rest of the id.
+const IDS_PER_DRAW: usize = 64;
+
+thread_local! {
+    static POOL: RefCell<(Vec<u8>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+}
+
+/// The next 16 random bytes of the pool, drawing a new pool when it is used up.
+fn random_id_bytes() -> [u8; 16] {
+    POOL.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        let (bytes, used) = &mut *pool;
+        if *used + 16 > bytes.len() {
+            bytes.resize(IDS_PER_DRAW * 16, 0);
+            if getrandom::getrandom(bytes).is_err() {
+                // The platform's CSPRNG does not fail on Workers; should it ever, a
+                // process-unique counter still keeps ids distinct, which is all correlation
+                // needs.
+                static FALLBACK: AtomicU64 = AtomicU64::new(1);
+                for id in bytes.chunks_exact_mut(16) {
+                    id.fill(0);
+                    id[..8]
+                        .copy_from_slice(&FALLBACK.fetch_add(1, Ordering::Relaxed).to_be_bytes());
+                }
+            }
+            *used = 0;
+        }
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&bytes[*used..*used + 16]);
+        *used += 16;
+        id
+    })
+}
 
 fn is_acceptable(id: &str) -> bool {
     !id.is_empty()
@@ -85,5 +115,13 @@ mod tests {
     #[test]
     fn generated_ids_differ() {
         assert_ne!(RequestId::generate(), RequestId::generate());
+    }
+
+    #[test]
+    fn ids_stay_distinct_across_pool_draws() {
+        let ids: std::collections::HashSet<String> = (0..IDS_PER_DRAW * 3)
+            .map(|_| RequestId::generate().0)
+            .collect();
+        assert_eq!(ids.len(), IDS_PER_DRAW * 3);
     }
 }
