@@ -8,7 +8,7 @@
 //! each of a KV binding's five methods on every request, two closures made and released for
 //! every promise awaited: each was a crossing or several. Here the request's head and the
 //! response's headers cross as one string each, an origin exchange is one object the platform
-//! runs (its timeout is the platform's `AbortSignal.timeout`), a KV value a HIT sends on is a
+//! runs (its timeout a platform timer shared by the calls due together), a KV value a HIT sends on is a
 //! stream that never enters wasm memory, and a promise is waited on through one long-lived
 //! notifier ([`Settled`]).
 //!

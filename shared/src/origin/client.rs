@@ -5,10 +5,10 @@
 //! deadline), each attempt optionally hedged (latency-critical services), each HTTP exchange raced
 //! against its timeout, counted against the invocation's subrequest limit and queued behind its
 //! connection limit. The exchange itself is run by the platform ([`platform::Exchange`]): the
-//! request, the whole body in one read, and the timeout on the platform's own timer
-//! (`AbortSignal.timeout`). An exchange that loses a race (a hedge) or is abandoned (a page whose
-//! required part failed) is aborted, so a hung origin does not keep one of the few connections a
-//! Worker may have open; one that finished is not touched again. Every logical call leaves one
+//! request, the whole body in one read, and the timeout on the platform's own timer (one for all
+//! the calls due at the same moment). An exchange that loses a race (a hedge) or is abandoned (a
+//! page whose required part failed) is aborted, so a hung origin does not keep one of the few
+//! connections a Worker may have open; one that finished is not touched again. Every logical call leaves one
 //! `Server-Timing` entry and carries the request id to the origin.
 
 use std::cell::{Cell, RefCell};
