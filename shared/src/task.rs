@@ -16,18 +16,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use worker::js_sys::{Function, Promise};
+use worker::js_sys::Promise;
 use worker::wasm_bindgen::{self, JsValue, closure::Closure, prelude::wasm_bindgen};
 
 #[wasm_bindgen(module = "/js/platform.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = deferred)]
-    fn js_deferred() -> Deferred;
-    type Deferred;
-    #[wasm_bindgen(method, getter)]
-    fn promise(this: &Deferred) -> Promise;
-    #[wasm_bindgen(method, getter)]
-    fn resolve(this: &Deferred) -> Function;
+    #[wasm_bindgen(js_name = startTask)]
+    fn js_start_task(slot: u32) -> Promise;
+    #[wasm_bindgen(js_name = finishTask)]
+    fn js_finish_task(slot: u32, value: &JsValue);
     #[wasm_bindgen(js_name = setRunner)]
     fn js_set_runner(runner: &Closure<dyn FnMut()>);
     #[wasm_bindgen(js_name = scheduleRun)]
@@ -39,7 +36,6 @@ type Boxed = Pin<Box<dyn Future<Output = JsValue>>>;
 struct Task {
     /// Out while it is being polled.
     future: Option<Boxed>,
-    resolve: Function,
     waker: Waker,
 }
 
@@ -63,7 +59,6 @@ thread_local! {
 /// Starts `future` as a task and returns the promise of its value: what a fetch handler returns.
 pub fn run(future: impl Future<Output = JsValue> + 'static) -> Promise {
     ensure_runner();
-    let deferred = js_deferred();
     let slot = TASKS.with(|tasks| {
         let mut tasks = tasks.borrow_mut();
         let slot = match tasks.slots.iter().position(Option::is_none) {
@@ -75,13 +70,19 @@ pub fn run(future: impl Future<Output = JsValue> + 'static) -> Promise {
         };
         tasks.slots[slot] = Some(Task {
             future: Some(Box::pin(future)),
-            resolve: deferred.resolve(),
             waker: Waker::from(Arc::new(SlotWaker(slot))),
         });
         slot
     });
+    // Before the first poll, which may finish the task at once.
+    let promise = js_start_task(slot_id(slot));
     poll_now_or_later(slot);
-    deferred.promise()
+    promise
+}
+
+/// Slots are few (one per request in flight), far below `u32::MAX`.
+fn slot_id(slot: usize) -> u32 {
+    u32::try_from(slot).unwrap_or(u32::MAX)
 }
 
 /// Runs `wakes` (a platform callback waking what waited for it), then polls the woken tasks
@@ -136,7 +137,7 @@ fn poll(slot: usize) {
                 .slots
                 .get_mut(slot)
                 .and_then(Option::take)
-                .map(|task| (task.resolve, value)),
+                .map(|_| value),
             Poll::Pending => {
                 if let Some(task) = tasks.slots.get_mut(slot).and_then(Option::as_mut) {
                     task.future = Some(future);
@@ -145,8 +146,8 @@ fn poll(slot: usize) {
             }
         }
     });
-    if let Some((resolve, value)) = finished {
-        let _ = resolve.call1(&JsValue::UNDEFINED, &value);
+    if let Some(value) = finished {
+        js_finish_task(slot_id(slot), &value);
     }
 }
 
