@@ -21,7 +21,7 @@ export WASM_OPT_BIN := $(CURDIR)/node_modules/.bin/wasm-opt
 export WRANGLER_SEND_METRICS := false
 export MOCK_ORIGINS_BIN := $(CARGO_TARGET_DIR)/mocks/mock-origins
 
-SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -name Cargo.toml)
+SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -name Cargo.toml -o -name '*.js')
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev test test-rust test-miniflare lint bench openapi clients \
@@ -38,11 +38,13 @@ bootstrap: ## install missing tools (wasm target, worker-build, wasm-bindgen-cli
 build: $(addprefix build-,$(WORKERS)) mocks ## build every Worker and the mock origins
 
 define worker_rules
-workers/$(1)/build/index.js: $(SHARED_SOURCES) $(shell find workers/$(1) -name '*.rs' -not -path '*/build/*') workers/$(1)/Cargo.toml
+# worker-build writes build/index.js and build/index_bg.wasm; the Worker's entry module is
+# shared/js/entry.js beside them (build/worker.js), which wrangler and the tests load.
+workers/$(1)/build/worker.js: $(SHARED_SOURCES) $(shell find workers/$(1) -name '*.rs' -not -path '*/build/*') workers/$(1)/Cargo.toml
 	@$(MAKE) bootstrap
 	worker-build --release workers/$(1)
-	@touch $$@
-build-$(1): workers/$(1)/build/index.js
+	cp shared/js/entry.js $$@
+build-$(1): workers/$(1)/build/worker.js
 
 dev-$(1): bootstrap build-$(1) mocks
 	@WEB_APP_ORIGIN="$(WEB_APP_ORIGIN)" scripts/dev.sh $(1)

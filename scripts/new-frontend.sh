@@ -49,7 +49,7 @@ cat >"wrangler/$name.toml" <<TOML
 # placeholders (hostnames, KV namespace ids, origin URLs) first, as the README says.
 
 name = "bff-$name"
-main = "../workers/$name/build/index.js"
+main = "../workers/$name/build/worker.js"
 compatibility_date = "2026-07-01"
 workers_dev = false
 

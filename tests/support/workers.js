@@ -30,8 +30,12 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
   const mf = new Miniflare({
     name: config.name,
     modules: true,
-    scriptPath: `${ROOT}workers/${frontend}/build/index.js`,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+    scriptPath: `${ROOT}workers/${frontend}/build/worker.js`,
+    // The entry (build/worker.js) imports the bundle (build/index.js), an ES module too.
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
+    ],
     compatibilityDate: config.compatibility_date,
     // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
     ...(port !== undefined && { host: "127.0.0.1", port }),
