@@ -135,16 +135,19 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
     { name: "floor", start: () => startFloor(mocksUrl), path: "/static" },
     ...frontends.map((frontend) => ({ name: frontend, start: () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED }), path })),
   ];
-  const samples = Object.fromEntries(subjects.map((s) => [s.name, { firstMs: [], cpuMs: [] }]));
+  const samples = Object.fromEntries(subjects.map((s) => [s.name, { readyMs: [], firstMs: [], cpuMs: [] }]));
   for (let round = 0; round < starts; round++) {
     const order = round % 2 ? [...subjects].reverse() : subjects;
     for (const subject of order) {
+      const started = performance.now();
       const instance = await withPid(subject.start);
+      const readyMs = performance.now() - started;
       try {
         const t0 = performance.now();
         const response = await dispatch(instance.mf, subject.path);
         const firstMs = performance.now() - t0;
         if (response.status !== 200) throw new Error(`${subject.name} ${subject.path}: ${response.status}`);
+        samples[subject.name].readyMs.push(readyMs);
         samples[subject.name].firstMs.push(firstMs);
         samples[subject.name].cpuMs.push(cpuSeconds(instance.pid) * 1000);
       } finally {
@@ -157,11 +160,12 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
 
 export function printCold(samples, path) {
   const floor = samples.floor;
-  const rows = [["worker", "request", "first request ms (min–median–max)", "ratio to floor (median)", "workerd CPU to first answer ms"]];
-  for (const [name, { firstMs, cpuMs }] of Object.entries(samples)) {
+  const rows = [["worker", "request", "start to ready ms (median)", "first request ms (min–median–max)", "ratio to floor (median)", "workerd CPU to first answer ms"]];
+  for (const [name, { readyMs, firstMs, cpuMs }] of Object.entries(samples)) {
     rows.push([
       name,
       name === "floor" ? "/static" : path,
+      median(readyMs).toFixed(0),
       spread(firstMs, 1),
       (median(firstMs) / median(floor.firstMs)).toFixed(2),
       spread(cpuMs, 0),
