@@ -3,8 +3,8 @@
 //
 // worker-build's own entry is a class behind a Proxy: every request constructs an entrypoint
 // object, wraps it in a Proxy, and wraps its `fetch` in another one before calling it. That cost
-// about 3% of a cache HIT's CPU (make bench, mobile, paired rounds) and buys nothing a Worker
-// without RPC methods uses. Its one service is kept: after a panic or a trap (marked in
+// 1.6–3.2% of a cache HIT's CPU (mobile against the floor, paired rounds) and buys nothing a
+// Worker without RPC methods uses. Its one service is kept: after a panic or a trap (marked in
 // `__worker_init_state` by workers-rs and by the bundle's error listener), constructing the
 // entrypoint once resets the wasm instance before the next request runs.
 import Entrypoint from "./index.js";

@@ -171,17 +171,17 @@ function alarm(ms, ring) {
   const due = Date.now() + ms;
   let group = alarms.get(due);
   if (group === undefined) {
-    group = new Set();
+    const rings = new Set();
     const timer = setTimeout(() => {
       alarms.delete(due);
-      for (const member of group) member();
+      for (const member of rings) member();
     }, ms);
-    group.timer = timer;
+    group = { rings, timer };
     alarms.set(due, group);
   }
-  group.add(ring);
+  group.rings.add(ring);
   return () => {
-    if (!group.delete(ring) || group.size > 0) return;
+    if (!group.rings.delete(ring) || group.rings.size > 0) return;
     clearTimeout(group.timer);
     if (alarms.get(due) === group) alarms.delete(due);
   };

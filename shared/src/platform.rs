@@ -8,9 +8,9 @@
 //! each of a KV binding's five methods on every request, two closures made and released for
 //! every promise awaited: each was a crossing or several. Here the request's head and the
 //! response's headers cross as one string each, an origin exchange is one object the platform
-//! runs (its timeout a platform timer shared by the calls due together), a KV value a HIT sends on is a
-//! stream that never enters wasm memory, and a promise is waited on through one long-lived
-//! notifier ([`Settled`]).
+//! runs (its timeout a platform timer shared by the calls due together), a KV value a HIT sends
+//! on is a stream that never enters wasm memory, and a promise is waited on through one
+//! long-lived notifier ([`Settled`]).
 //!
 //! The bindings exist on `wasm32` only; native builds (the unit tests) never reach them.
 

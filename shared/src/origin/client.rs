@@ -8,8 +8,8 @@
 //! request, the whole body in one read, and the timeout on the platform's own timer (one for all
 //! the calls due at the same moment). An exchange that loses a race (a hedge) or is abandoned (a
 //! page whose required part failed) is aborted, so a hung origin does not keep one of the few
-//! connections a Worker may have open; one that finished is not touched again. Every logical call leaves one
-//! `Server-Timing` entry and carries the request id to the origin.
+//! connections a Worker may have open; one that finished is not touched again. Every logical
+//! call leaves one `Server-Timing` entry and carries the request id to the origin.
 
 use std::cell::{Cell, RefCell};
 use std::pin::pin;
