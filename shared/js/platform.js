@@ -158,17 +158,19 @@ export const EXCHANGE_CANCELLED = 3;
 export const EXCHANGE_RUNNING = 4;
 
 /**
- * Timers shared by everything due at the same moment. A product page starts its origin calls in
- * one turn, where the platform's clock stands still, so calls with the same timeout are due at
- * the same millisecond: one timer serves them all, cleared when the last of them is done. Each
- * call with its own `setTimeout` and `clearTimeout` cost 4.2% of a JS floor's CPU on a five-call
- * page, one timer for the page 2.1% (make bench's cache-off floor, 16 paired rounds).
+ * Timers shared by everything of one invocation due at the same moment. A product page starts
+ * its origin calls in one turn, where the platform's clock stands still, so calls with the same
+ * timeout are due at the same millisecond: one timer serves them all, cleared when the last of
+ * them is done. Each call with its own `setTimeout` and `clearTimeout` cost 4.2% of a JS floor's
+ * CPU on a five-call page, one timer for the page 2.1% (make bench's cache-off floor, 16 paired
+ * rounds). Never across invocations: the platform cancels a request's timers when the request
+ * ends, and another request's call would then wait for a timer that never rings.
  */
 const alarms = new Map();
 
 /** Runs `ring` at `Date.now() + ms` unless the returned function is called first. */
-function alarm(ms, ring) {
-  const due = Date.now() + ms;
+function alarm(invocation, ms, ring) {
+  const due = `${invocation}:${Date.now() + ms}`;
   let group = alarms.get(due);
   if (group === undefined) {
     const rings = new Set();
@@ -196,13 +198,14 @@ function alarm(ms, ring) {
  * no abort.
  */
 export class OriginExchange {
-  constructor(url, method, requestId, idempotencyKey, body, timeoutMs) {
+  constructor(invocation, url, method, requestId, idempotencyKey, body, timeoutMs) {
+    this.invocation = invocation;
     this.status = 0;
     this.body = null;
     this.settled = false;
     const controller = new AbortController();
     this.controller = controller;
-    const release = alarm(timeoutMs, () =>
+    const release = alarm(invocation, timeoutMs, () =>
       controller.abort(new DOMException("The origin did not answer in time.", "TimeoutError")),
     );
     const headers = { accept: "application/json", "x-request-id": requestId };
@@ -234,7 +237,7 @@ export class OriginExchange {
     if (this.settled) return track(this.done);
     let release;
     const due = new Promise((resolve) => {
-      release = alarm(ms, () => resolve(EXCHANGE_RUNNING));
+      release = alarm(this.invocation, ms, () => resolve(EXCHANGE_RUNNING));
     });
     return track(Promise.race([this.done.finally(release), due]));
   }

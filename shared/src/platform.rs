@@ -49,6 +49,7 @@ extern "C" {
     type OriginExchange;
     #[wasm_bindgen(catch, constructor)]
     fn new(
+        invocation: u32,
         url: &str,
         method: &str,
         request_id: &str,
@@ -264,7 +265,10 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// `invocation` numbers the request the exchange belongs to: the platform cancels a
+    /// request's timers when it ends, so only exchanges of one invocation share a timer.
     pub fn start(
+        invocation: u32,
         url: &str,
         method: &str,
         request_id: &str,
@@ -273,8 +277,16 @@ impl Exchange {
         timeout: Duration,
     ) -> Self {
         let timeout_ms = timeout.as_secs_f64() * 1000.0;
-        let inner =
-            OriginExchange::new(url, method, request_id, idempotency_key, body, timeout_ms).ok();
+        let inner = OriginExchange::new(
+            invocation,
+            url,
+            method,
+            request_id,
+            idempotency_key,
+            body,
+            timeout_ms,
+        )
+        .ok();
         Self {
             inner,
             settled: false,

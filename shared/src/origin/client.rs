@@ -73,9 +73,24 @@ fn random_fraction() -> f64 {
     }
 }
 
+thread_local! {
+    static INVOCATIONS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A number for each origin client made in this isolate (one per request); wraps after 2^32.
+fn next_invocation_id() -> u32 {
+    INVOCATIONS.with(|count| {
+        let id = count.get().wrapping_add(1);
+        count.set(id);
+        id
+    })
+}
+
 /// The limits of one Worker invocation, shared by all its origin calls.
 #[derive(Debug)]
 struct Invocation {
+    /// Tells this invocation's exchanges from other requests' in the platform's timer groups.
+    id: u32,
     deadline_ms: u64,
     subrequests_left: Cell<u32>,
     connections: Limiter,
@@ -211,6 +226,7 @@ impl OriginClient {
         let policy = &config.policy;
         let deadline = u64::try_from(policy.deadline.as_millis()).unwrap_or(u64::MAX);
         let invocation = Rc::new(Invocation {
+            id: next_invocation_id(),
             deadline_ms: started_ms.saturating_add(deadline),
             subrequests_left: Cell::new(policy.subrequest_limit),
             connections: Limiter::new(policy.max_connections),
@@ -398,6 +414,7 @@ impl OriginClient {
             return Err(Failure::Timeout);
         }
         Ok(platform::Exchange::start(
+            self.invocation.id,
             url,
             call.method.as_str(),
             self.request_id.as_str(),
