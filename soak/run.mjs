@@ -23,6 +23,8 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CLIENTS = Number(process.env.SOAK_CLIENTS ?? 30);
 const BAD_REQUESTS = Number(process.env.SOAK_BAD_REQUESTS ?? 10_000);
 const SEED = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);
+/** The Workers' circuit-breaker cool-down (their default; the soak does not set it). */
+const BREAKER_COOLDOWN_MS = 5_000;
 const WEB_ORIGIN = "https://www.shop.test";
 const UNLIMITED = { limit: 1_000_000_000, period: 60 };
 const SERVICES = ["catalog", "pricing", "inventory", "reviews", "recommendations", "users", "carts", "orders", "identity"];
@@ -383,6 +385,7 @@ async function badInput(frontend, worker, mocks, internal, rng) {
   };
   let sent = 0;
   let workerFiveHundreds = 0;
+  const fiveHundreds = [];
   let runtimeAnswers = 0;
   const lane = async () => {
     while (sent < BAD_REQUESTS) {
@@ -398,7 +401,10 @@ async function badInput(frontend, worker, mocks, internal, rng) {
         if (!fromWorker) runtimeAnswers++;
         if (fromWorker && response.status >= 500) {
           const designed501 = response.status === 501 && /method_not_implemented/.test(text);
-          if (!designed501) workerFiveHundreds++;
+          if (!designed501) {
+            workerFiveHundreds++;
+            if (fiveHundreds.length < 5) fiveHundreds.push(`${method} ${path.slice(0, 60)}: ${response.status} ${text.slice(0, 120)} server-timing: ${response.headers.get("server-timing")}`);
+          }
         }
         // HEAD answers have no body to judge; a runtime refusal of a method it does not know
         // (workerd's own 501, no request id) is the platform's, not the Worker's.
@@ -419,7 +425,7 @@ async function badInput(frontend, worker, mocks, internal, rng) {
     }
   };
   await Promise.all(Array.from({ length: 8 }, lane));
-  return { judge, workerFiveHundreds, runtimeAnswers, oddTokens: credentials.odd.length };
+  return { judge, workerFiveHundreds, fiveHundreds, runtimeAnswers, oddTokens: credentials.odd.length };
 }
 
 // ---------------------------------------------------------------- raw HTTP
@@ -622,7 +628,9 @@ async function main() {
     for (const line of [...detail, ...judge.problems, ...soakFaults].slice(0, 15)) console.log(`  ${line}`);
     failed ||= lost > 0 || duplicated > 0 || cartMismatches > 0 || judge.problems.length > 0 || soakFaults.length > 0;
 
-    // 3. Bad input, then raw HTTP.
+    // 3. Bad input, then raw HTTP, on healthy origins: first let any circuit the chaos opened
+    // cool down (BREAKER_COOLDOWN_MS, 5 s by default), or its designed 503s would count here.
+    await sleep(BREAKER_COOLDOWN_MS + 1_000);
     for (const frontend of ["web", "mobile"]) {
       const bad = await badInput(frontend, workers[frontend], mocks, internal, generator(SEED + (frontend === "web" ? 11 : 13)));
       const raw = await rawHttp(workers[frontend], generator(SEED + 17));
@@ -632,7 +640,7 @@ async function main() {
       console.log(`5xx from Worker code (other than 501 method_not_implemented) ${bad.workerFiveHundreds}, answered by the runtime itself ${bad.runtimeAnswers}, non-designed ${bad.judge.problems.length}`);
       console.log(`raw HTTP over sockets: ${Object.values(raw.histogram).reduce((a, b) => a + b, 0)} requests, outcomes ${JSON.stringify(raw.histogram)}, 5xx from Worker code ${raw.workerFiveHundreds}`);
       console.log(`panics/exceptions ${faults.length}`);
-      for (const line of [...bad.judge.problems, ...raw.samples, ...faults].slice(0, 10)) console.log(`  ${line}`);
+      for (const line of [...bad.fiveHundreds, ...bad.judge.problems, ...raw.samples, ...faults].slice(0, 10)) console.log(`  ${line}`);
       failed ||= bad.judge.count < BAD_REQUESTS || bad.workerFiveHundreds > 0 || bad.judge.problems.length > 0 || raw.workerFiveHundreds > 0 || faults.length > 0;
     }
 
