@@ -7,10 +7,21 @@
 // Worker without RPC methods uses. Its one service is kept: after a panic or a trap (marked in
 // `__worker_init_state` by workers-rs and by the bundle's error listener), constructing the
 // entrypoint once resets the wasm instance before the next request runs.
-import Entrypoint from "./index.js";
+import { env } from "cloudflare:workers";
+import Entrypoint, * as bundle from "./index.js";
 
 // Durable Object classes, and whatever else the bundle exports, stay exported.
 export * from "./index.js";
+
+// Once per isolate, as it starts: the settings are read and checked (and reported in one log
+// line) before the first request, which would otherwise pay for that work and for compiling its
+// code. Nothing here may stop the isolate from starting: a failure leaves the work to the first
+// request, as before.
+try {
+  bundle.Isolate?.start(env);
+} catch (error) {
+  console.error(`isolate start failed: ${error}`);
+}
 
 const handle = Entrypoint.prototype.fetch;
 const state = globalThis.__worker_init_state;

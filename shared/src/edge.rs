@@ -103,6 +103,45 @@ thread_local! {
     static SETTINGS: OnceCell<Rc<Settings>> = const { OnceCell::new() };
 }
 
+/// Reads and checks the Worker's settings as its isolate starts, before any request (the entry
+/// module calls it), and reports them in one log line: a misconfigured deploy shows at once,
+/// every problem together, not at its first request. It also takes that work, and the runtime's
+/// first log line, off the isolate's first request.
+pub fn start_isolate<R: Copy>(env: &Env, app: &App<R>, frontend: &str) {
+    let settings = Settings::of_isolate(env, app);
+    let problems: Vec<&str> = [
+        settings.origins.as_ref().err(),
+        settings.cache.as_ref().err(),
+        settings.routes.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
+    let line = IsolateLog {
+        event: "isolate_start",
+        frontend,
+        configuration: if problems.is_empty() {
+            "valid"
+        } else {
+            "invalid"
+        },
+        problems,
+    };
+    if let Ok(line) = serde_json::to_string(&line) {
+        web_sys::console::log_1(&line.into());
+    }
+}
+
+#[derive(Serialize)]
+struct IsolateLog<'a> {
+    event: &'static str,
+    frontend: &'a str,
+    configuration: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<&'a str>,
+}
+
 impl Settings {
     fn of_isolate<R: Copy>(env: &Env, app: &App<R>) -> Rc<Self> {
         SETTINGS.with(|cell| cell.get_or_init(|| Rc::new(Self::read(env, app))).clone())
@@ -313,23 +352,15 @@ impl Reply {
             .map_err(|_| BffError::internal("response_encoding_failed"))
     }
 
-    /// A fixed JSON document (such as the API description), with an `ETag` (hashed once per
-    /// isolate: the document cannot change within one).
-    pub fn document(json: &'static str) -> Self {
-        thread_local! {
-            static TAGS: RefCell<Vec<(usize, String)>> = const { RefCell::new(Vec::new()) };
-        }
-        let address = json.as_ptr() as usize;
-        let etag = TAGS.with(|tags| {
-            let mut tags = tags.borrow_mut();
-            if let Some((_, tag)) = tags.iter().find(|(known, _)| *known == address) {
-                return tag.clone();
-            }
-            let tag = cache::etag(json.as_bytes());
-            tags.push((address, tag.clone()));
-            tag
-        });
-        Self::with_body(200, Body::Bytes(json.as_bytes().to_vec()), Some(etag), None)
+    /// A fixed JSON document built into the Worker (its API description), with the `ETag`
+    /// computed when the Worker was built.
+    pub fn document(json: &'static str, etag: &cache::BuiltTag) -> Self {
+        Self::with_body(
+            200,
+            Body::Bytes(json.as_bytes().to_vec()),
+            Some(etag.as_str().to_owned()),
+            None,
+        )
     }
 
     /// A cacheable answer: it carries its `ETag` and how the cache answered.

@@ -18,6 +18,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::auth::User;
+use crate::cache::BuiltTag;
 use crate::edge::{App, Reply, Scope};
 use crate::error::BffError;
 use crate::pages::account;
@@ -71,6 +72,8 @@ pub trait Storefront: 'static {
     const FRONTEND: &'static str;
     /// Its API description (`workers/<frontend>/openapi.json`).
     const OPENAPI: &'static str;
+    /// The API description's `ETag`, computed at build time.
+    const OPENAPI_TAG: BuiltTag = BuiltTag::of(Self::OPENAPI);
 
     /// The signed-in shopper, by the frontend's credential, or a 401.
     fn signed_in(scope: &Scope) -> impl Future<Output = Result<User, BffError>>;
@@ -131,7 +134,9 @@ pub async fn handle<S: Storefront>(
 ) -> Result<Reply, BffError> {
     let answer: Answer<'_> = match found.route {
         Route::Own(own) => return S::own(scope, own, &found).await,
-        Route::Common(Common::OpenApi) => Box::pin(async { Ok(Reply::document(S::OPENAPI)) }),
+        Route::Common(Common::OpenApi) => {
+            Box::pin(async { Ok(Reply::document(S::OPENAPI, &S::OPENAPI_TAG)) })
+        }
         Route::Common(Common::CachePurge) => Box::pin(crate::cache::purge(scope, S::FRONTEND)),
         Route::Common(Common::Me) => {
             Box::pin(async { S::me(scope, &S::signed_in(scope).await?).await })
@@ -173,6 +178,20 @@ macro_rules! storefront_worker {
         ) -> ::worker::js_sys::Promise {
             ::console_error_panic_hook::set_once();
             $crate::storefront::respond::<$storefront>(request, env, ctx)
+        }
+
+        /// What the entry module runs once per isolate, as it starts.
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        pub struct Isolate {}
+
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        impl Isolate {
+            /// Reads and checks the Worker's settings before its first request (see
+            /// `bff_shared::edge::start_isolate`).
+            pub fn start(env: ::worker::Env) {
+                ::console_error_panic_hook::set_once();
+                $crate::storefront::start_isolate::<$storefront>(&env);
+            }
         }
 
         /// The route table, for the tests beside it.
@@ -224,6 +243,11 @@ pub fn respond<S: Storefront>(
             }
         }
     })
+}
+
+/// Storefront `S`'s start-up work, once per isolate (see [`crate::edge::start_isolate`]).
+pub fn start_isolate<S: Storefront>(env: &worker::Env) {
+    crate::edge::start_isolate(env, &S::APP, S::FRONTEND);
 }
 
 /// The Worker's fetch handler for storefront `S`.

@@ -27,6 +27,8 @@ function watch(stream, name, forward) {
 
 export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
+  // The Worker's stdout lines (its log), kept unless quiet.
+  const logLines = [];
   const mf = new Miniflare({
     name: config.name,
     modules: true,
@@ -64,7 +66,16 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     // Every line is watched for panics; quiet drops the Worker's per-request log lines
     // (benchmarks), errors still show.
     handleRuntimeStdio(stdout, stderr) {
-      watch(stdout, config.name, quiet ? undefined : (line) => console.log(line));
+      watch(
+        stdout,
+        config.name,
+        quiet
+          ? undefined
+          : (line) => {
+              logLines.push(line);
+              console.log(line);
+            },
+      );
       watch(stderr, config.name, (line) => console.error(line));
     },
   });
@@ -100,6 +111,17 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     async cacheEntry(name) {
       const kv = await mf.getKVNamespace("BFF_CACHE");
       return kv.getWithMetadata(name, "text");
+    },
+    /** The Worker's log lines so far that parse as JSON objects (none when started quiet). */
+    logs() {
+      return logLines.flatMap((line) => {
+        try {
+          const value = JSON.parse(line);
+          return value && typeof value === "object" ? [value] : [];
+        } catch {
+          return [];
+        }
+      });
     },
     dispose: () => mf.dispose(),
   };

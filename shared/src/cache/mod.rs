@@ -16,7 +16,7 @@ mod read_through;
 mod registry;
 
 pub use config::{CacheConfig, STANDARD_WINDOWS};
-pub use etag::{etag, if_none_match};
+pub use etag::{BuiltTag, etag, if_none_match};
 pub use freshness::{Age, EntryMeta, Windows};
 pub use key::CacheKey;
 pub use purge::purge;

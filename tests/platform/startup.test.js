@@ -1,0 +1,47 @@
+// An isolate reads and checks its Worker's settings as it starts, before any request, and says
+// so in one log line: a misconfigured deploy shows at once, every problem together.
+import { afterEach, describe, expect, inject, test, vi } from "vitest";
+import { frontends } from "../support/frontends.js";
+import { MockControl } from "../support/mock-origins.js";
+import { startWorker } from "../support/workers.js";
+
+const mocks = new MockControl(inject("mocksUrl"));
+
+let worker;
+afterEach(async () => {
+  await worker?.dispose();
+  worker = undefined;
+});
+
+const startLines = (w) => w.logs().filter((line) => line.event === "isolate_start");
+
+describe.each(frontends())("%s", (frontend) => {
+  test("logs a valid configuration as the isolate starts, before its first request", async () => {
+    worker = await startWorker(frontend, mocks.url);
+    await vi.waitFor(() => expect(startLines(worker)).toHaveLength(1), { timeout: 5000 });
+    expect(startLines(worker)[0]).toEqual({ event: "isolate_start", frontend, configuration: "valid" });
+    // Nothing else has run yet: no request was made.
+    expect(worker.logs().filter((line) => line.request_id)).toEqual([]);
+
+    const response = await worker.fetch("/openapi.json");
+    expect(response.status).toBe(200);
+    // The settings are not read again.
+    expect(startLines(worker)).toHaveLength(1);
+  });
+
+  test("reports every configuration problem at start, and requests answer 500 misconfigured", async () => {
+    worker = await startWorker(frontend, mocks.url, {
+      vars: { ORIGIN_TIMEOUT_MS: "soon", CACHE_VERSION: "not a version!" },
+    });
+    await vi.waitFor(() => expect(startLines(worker)).toHaveLength(1), { timeout: 5000 });
+    const [line] = startLines(worker);
+    expect(line.configuration).toBe("invalid");
+    expect(line.frontend).toBe(frontend);
+    expect(line.problems.join("\n")).toContain("ORIGIN_TIMEOUT_MS");
+    expect(line.problems.join("\n")).toContain("CACHE_VERSION");
+
+    const response = await worker.fetch("/api/products/1");
+    expect(response.status).toBe(500);
+    expect(response.json.error.code).toBe("misconfigured");
+  });
+});
