@@ -108,7 +108,7 @@ thread_local! {
 /// every problem together, not at its first request. It also takes that work, and the runtime's
 /// first log line, off the isolate's first request.
 pub fn start_isolate<R: Copy>(env: &Env, app: &App<R>, frontend: &str) {
-    let settings = Settings::of_isolate(env, app);
+    let settings = Settings::install(env, app);
     let problems: Vec<&str> = [
         settings.origins.as_ref().err(),
         settings.cache.as_ref().err(),
@@ -143,7 +143,19 @@ struct IsolateLog<'a> {
 }
 
 impl Settings {
+    /// The isolate's settings: read at its start (see [`start_isolate`]), or now if that did
+    /// not run.
     fn of_isolate<R: Copy>(env: &Env, app: &App<R>) -> Rc<Self> {
+        SETTINGS
+            .with(|cell| cell.get().cloned())
+            .unwrap_or_else(|| Self::install(env, app))
+    }
+
+    /// Reads the settings and keeps them for the isolate. Called from two places on purpose:
+    /// wasm-opt folds a function into its only caller, and folded into the per-request lookup
+    /// this once-per-isolate code (12 KB) was compiled by every isolate's first request.
+    #[inline(never)]
+    fn install<R: Copy>(env: &Env, app: &App<R>) -> Rc<Self> {
         SETTINGS.with(|cell| cell.get_or_init(|| Rc::new(Self::read(env, app))).clone())
     }
 
