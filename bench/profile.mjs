@@ -7,12 +7,11 @@
 // PROFILE_CONCURRENCY (default 10), PROFILE_TOP (default 25). The profile is written to
 // test-output/profile/<worker>-<mode>.cpuprofile (open it in a Chromium's DevTools, Performance).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, load, startFloor, table } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, freePort, inspect, load, startFloor, table } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.PROFILE_WORKER ?? "mobile";
@@ -21,47 +20,6 @@ const requests = Number(process.env.PROFILE_REQUESTS ?? 2000);
 const concurrency = Number(process.env.PROFILE_CONCURRENCY ?? 10);
 const top = Number(process.env.PROFILE_TOP ?? 25);
 if (!["off", "hit"].includes(mode)) throw new Error(`PROFILE_MODE is off or hit, not ${mode}`);
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-/** A Chrome DevTools Protocol session over the inspector's WebSocket. */
-async function inspect(port, workerName) {
-  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-  const target = targets.find((t) => t.id?.endsWith(`:${workerName}`) || t.title?.includes(workerName)) ?? targets[0];
-  const url = target.webSocketDebuggerUrl ?? `ws://127.0.0.1:${port}/${target.id}`;
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.onopen = resolve;
-    socket.onerror = () => reject(new Error(`cannot open the inspector at ${url}`));
-  });
-  let nextId = 1;
-  const pending = new Map();
-  socket.onmessage = (event) => {
-    const message = JSON.parse(event.data);
-    const waiter = pending.get(message.id);
-    if (!waiter) return;
-    pending.delete(message.id);
-    if (message.error) waiter.reject(new Error(`${waiter.method}: ${message.error.message}`));
-    else waiter.resolve(message.result);
-  };
-  return {
-    send: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject, method });
-        socket.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => socket.close(),
-  };
-}
 
 /** The built glue's lines, to show what a minified frame is. */
 const glue = frontend === "floor" ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");

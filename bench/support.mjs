@@ -2,6 +2,7 @@
 // Miniflare instance and its CPU time, and the report's arithmetic and tables.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
@@ -147,4 +148,50 @@ export async function load(send, paths, concurrency, expect = (r) => r.status ==
     }),
   );
   return { latencies, wallMs: performance.now() - started, unexpected };
+}
+
+/** A free TCP port on loopback (for an inspector). */
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** A Chrome DevTools Protocol session over the inspector's WebSocket. */
+export async function inspect(port, workerName) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const target = targets.find((t) => t.id?.endsWith(`:${workerName}`) || t.title?.includes(workerName)) ?? targets[0];
+  const url = target.webSocketDebuggerUrl ?? `ws://127.0.0.1:${port}/${target.id}`;
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = () => reject(new Error(`cannot open the inspector at ${url}`));
+  });
+  let nextId = 1;
+  const pending = new Map();
+  /** Notifications (such as Runtime.executionContextCreated), in order. */
+  const events = [];
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.method) events.push(message);
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.error) waiter.reject(new Error(`${waiter.method}: ${message.error.message}`));
+    else waiter.resolve(message.result);
+  };
+  return {
+    send: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject, method });
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    events,
+    close: () => socket.close(),
+  };
 }

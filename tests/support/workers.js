@@ -25,14 +25,15 @@ function watch(stream, name, forward) {
   });
 }
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort } = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort, script } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   // The Worker's stdout lines (its log), kept unless quiet.
   const logLines = [];
   const mf = new Miniflare({
     name: config.name,
     modules: true,
-    scriptPath: `${ROOT}workers/${frontend}/build/worker.js`,
+    // `script`: another build of the same Worker (make cold-code loads an instrumented copy).
+    scriptPath: script ?? `${ROOT}workers/${frontend}/build/worker.js`,
     // The entry (build/worker.js) imports the bundle (build/index.js), an ES module too.
     modulesRules: [
       { type: "ESModule", include: ["**/*.js"] },
