@@ -34,6 +34,7 @@ help: ## list the targets
 
 bootstrap: ## install missing tools (wasm target, worker-build, wasm-bindgen-cli, Node 22, npm packages)
 	@scripts/bootstrap.sh
+	@scripts/claim-target.sh
 
 build: $(addprefix build-,$(WORKERS)) mocks ## build every Worker and the mock origins
 
