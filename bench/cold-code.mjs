@@ -9,13 +9,15 @@
 // and its size, is what a first request must compile.
 //
 // COLD_WORKER (web, mobile or voice; default mobile), COLD_PATH (default /openapi.json, the
-// bench's cold request; /api/products/1 for a product page), COLD_TOP (default 30).
+// bench's cold request; /api/products/1 for a product page), COLD_CACHE (on, or off: every
+// request fans out, so the second request runs the same path as the first; default on),
+// COLD_TOP (default 30).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockOrigins } from "../tests/support/mock-origins.js";
-import { startWorker } from "../tests/support/workers.js";
+import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 import { freePort, inspect, table } from "./support.mjs";
 
 class Reader {
@@ -72,6 +74,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.COLD_WORKER ?? "mobile";
 const path = process.env.COLD_PATH ?? "/openapi.json";
 const top = Number(process.env.COLD_TOP ?? 30);
+const cacheOff = process.env.COLD_CACHE === "off";
 const WASM_OPT = process.env.WASM_OPT_BIN ?? "wasm-opt";
 const FEATURES = ["bulk-memory", "reference-types", "sign-ext", "mutable-globals", "nontrapping-float-to-int", "multivalue"];
 
@@ -105,7 +108,8 @@ const sizeOf = (defined) => original.bodies[defined]?.length ?? 0;
 
 const mocksServer = await startMockOrigins();
 const inspectorPort = await freePort();
-const worker = await startWorker(frontend, mocksServer.url, { quiet: true, inspectorPort, script: join(copy, "worker.js") });
+const vars = cacheOff ? NO_CACHE : {};
+const worker = await startWorker(frontend, mocksServer.url, { quiet: true, vars, inspectorPort, script: join(copy, "worker.js") });
 try {
   const session = await inspect(inspectorPort, `bff-${frontend}`);
   await session.send("Runtime.enable");
