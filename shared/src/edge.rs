@@ -91,6 +91,8 @@ struct Settings {
     cache: Result<CacheConfig, String>,
     /// The browser apps' origins, for CORS and CSRF (see [`App::browser_origin`]).
     allowed_origins: Option<AllowedOrigins>,
+    /// Why `ALLOWED_ORIGIN` could not be read (then no origin is allowed).
+    browser_origins_problem: Option<String>,
     /// Rows of the Worker's route table, by index.
     routes: Result<Routes<usize>, String>,
     has_cache: bool,
@@ -104,39 +106,17 @@ thread_local! {
 }
 
 /// Reads and checks the Worker's settings as its isolate starts, before any request (the entry
-/// module calls it), and reports them in one log line: a misconfigured deploy shows at once,
-/// every problem together, not at its first request. It also takes that work, and the runtime's
-/// first log line, off the isolate's first request.
-pub fn start_isolate<R: Copy>(env: &Env, app: &App<R>, frontend: &str) {
-    let settings = Settings::install(env, app);
-    let problems: Vec<&str> = [
-        settings.origins.as_ref().err(),
-        settings.cache.as_ref().err(),
-        settings.routes.as_ref().err(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(String::as_str)
-    .collect();
-    let line = IsolateLog {
-        event: "isolate_start",
-        frontend,
-        configuration: if problems.is_empty() {
-            "valid"
-        } else {
-            "invalid"
-        },
-        problems,
-    };
-    if let Ok(line) = serde_json::to_string(&line) {
-        web_sys::console::log_1(&line.into());
-    }
+/// module calls it): a misconfigured deploy shows in the log at once, every problem together, not
+/// at its first request. It also takes that work, and the runtime's first log line, off the
+/// isolate's first request.
+pub fn start_isolate<R: Copy>(env: &Env, app: &App<R>) {
+    Settings::install(env, app);
 }
 
+/// The line the settings are reported in, once per isolate.
 #[derive(Serialize)]
 struct IsolateLog<'a> {
     event: &'static str,
-    frontend: &'a str,
     configuration: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     problems: Vec<&'a str>,
@@ -151,12 +131,46 @@ impl Settings {
             .unwrap_or_else(|| Self::install(env, app))
     }
 
-    /// Reads the settings and keeps them for the isolate. Called from two places on purpose:
-    /// wasm-opt folds a function into its only caller, and folded into the per-request lookup
-    /// this once-per-isolate code (12 KB) was compiled by every isolate's first request.
+    /// Reads the settings, reports them in the `isolate_start` line and keeps them for the
+    /// isolate. Called from two places on purpose: wasm-opt folds a function into its only
+    /// caller, and folded into the per-request lookup this once-per-isolate code (12 KB) was
+    /// compiled by every isolate's first request.
     #[inline(never)]
     fn install<R: Copy>(env: &Env, app: &App<R>) -> Rc<Self> {
-        SETTINGS.with(|cell| cell.get_or_init(|| Rc::new(Self::read(env, app))).clone())
+        SETTINGS.with(|cell| {
+            cell.get_or_init(|| {
+                let settings = Self::read(env, app);
+                settings.report();
+                Rc::new(settings)
+            })
+            .clone()
+        })
+    }
+
+    /// Every problem the settings have, in one log line.
+    fn report(&self) {
+        let problems: Vec<&str> = [
+            self.origins.as_ref().err(),
+            self.cache.as_ref().err(),
+            self.routes.as_ref().err(),
+            self.browser_origins_problem.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+        let line = IsolateLog {
+            event: "isolate_start",
+            configuration: if problems.is_empty() {
+                "valid"
+            } else {
+                "invalid"
+            },
+            problems,
+        };
+        if let Ok(line) = serde_json::to_string(&line) {
+            web_sys::console::log_1(&line.into());
+        }
     }
 
     // Not inlined: it runs once per isolate and would only weigh on every request's code.
@@ -170,20 +184,25 @@ impl Settings {
             .enumerate()
             .map(|(row, (method, pattern, _))| (*method, *pattern, row))
             .collect();
+        let (allowed_origins, browser_origins_problem) = if app.browser_origin {
+            match AllowedOrigins::parse(&var("ALLOWED_ORIGIN").unwrap_or_default()) {
+                Ok(allowed) => (Some(allowed), None),
+                Err(error) => (
+                    Some(AllowedOrigins::none()),
+                    Some(format!("{error}: browser writes will be refused")),
+                ),
+            }
+        } else {
+            (None, None)
+        };
         Self {
             origins: OriginConfig::from_vars(app.origins, var)
                 .map(Rc::new)
                 .map_err(|errors| errors.to_string()),
             cache: CacheConfig::from_vars(app.cache, var)
                 .map_err(|errors| format!("invalid cache configuration: {}", errors.0.join("; "))),
-            allowed_origins: app.browser_origin.then(|| {
-                AllowedOrigins::parse(&var("ALLOWED_ORIGIN").unwrap_or_default()).unwrap_or_else(
-                    |error| {
-                        console_error!("{error}: browser writes will be refused");
-                        AllowedOrigins::none()
-                    },
-                )
-            }),
+            allowed_origins,
+            browser_origins_problem,
             routes: Routes::new(&rows).map_err(|invalid| invalid.0),
             has_cache: env.kv(CACHE_BINDING).is_ok(),
             has_rate_limiter: env.rate_limiter(RATE_LIMIT_BINDING).is_ok(),

@@ -247,7 +247,7 @@ pub fn respond<S: Storefront>(
 
 /// Storefront `S`'s start-up work, once per isolate (see [`crate::edge::start_isolate`]).
 pub fn start_isolate<S: Storefront>(env: &worker::Env) {
-    crate::edge::start_isolate(env, &S::APP, S::FRONTEND);
+    crate::edge::start_isolate(env, &S::APP);
 }
 
 /// The Worker's fetch handler for storefront `S`.

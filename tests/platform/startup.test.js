@@ -19,7 +19,7 @@ describe.each(frontends())("%s", (frontend) => {
   test("logs a valid configuration as the isolate starts, before its first request", async () => {
     worker = await startWorker(frontend, mocks.url);
     await vi.waitFor(() => expect(startLines(worker)).toHaveLength(1), { timeout: 5000 });
-    expect(startLines(worker)[0]).toEqual({ event: "isolate_start", frontend, configuration: "valid" });
+    expect(startLines(worker)[0]).toEqual({ event: "isolate_start", configuration: "valid" });
     // Nothing else has run yet: no request was made.
     expect(worker.logs().filter((line) => line.request_id)).toEqual([]);
 
@@ -36,12 +36,31 @@ describe.each(frontends())("%s", (frontend) => {
     await vi.waitFor(() => expect(startLines(worker)).toHaveLength(1), { timeout: 5000 });
     const [line] = startLines(worker);
     expect(line.configuration).toBe("invalid");
-    expect(line.frontend).toBe(frontend);
     expect(line.problems.join("\n")).toContain("ORIGIN_TIMEOUT_MS");
     expect(line.problems.join("\n")).toContain("CACHE_VERSION");
 
     const response = await worker.fetch("/api/products/1");
     expect(response.status).toBe(500);
     expect(response.json.error.code).toBe("misconfigured");
+  });
+});
+
+describe.each(frontends((f) => f.browserApp))("%s, a browser app's Worker", (frontend) => {
+  test("reports an ALLOWED_ORIGIN with an entry that is not an origin at start, and then admits none", async () => {
+    worker = await startWorker(frontend, mocks.url, { vars: { ALLOWED_ORIGIN: "https://shop.test, shop.test/app" } });
+    await vi.waitFor(() => expect(startLines(worker)).toHaveLength(1), { timeout: 5000 });
+    const [line] = startLines(worker);
+    expect(line.configuration).toBe("invalid");
+    expect(line.problems).toHaveLength(1);
+    expect(line.problems[0]).toContain("ALLOWED_ORIGIN");
+
+    const write = await worker.fetch("/api/cart/items", {
+      method: "POST",
+      headers: { origin: "https://shop.test", "content-type": "application/json", "x-csrf": "1" },
+      body: JSON.stringify({ productId: 1, quantity: 1 }),
+    });
+    // Refused even from the list's well-formed origin: a list with a typo admits nothing.
+    expect(write.status).toBe(403);
+    expect(write.json.error.code).toBe("cross_site_request");
   });
 });
