@@ -443,7 +443,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
     if !(200..300).contains(&status) {
         return Err(OriginError::new(service, Failure::Status(status)));
     }
-    serde_json::from_slice(body).map_err(|_| OriginError::new(service, Failure::BadBody))
+    // Checked as UTF-8 once, then parsed as text: `from_slice` checks each string it keeps
+    // separately, which cost a product page more than the whole-body check does.
+    std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .ok_or_else(|| OriginError::new(service, Failure::BadBody))
 }
 
 #[cfg(test)]
@@ -477,6 +482,8 @@ mod tests {
             b"",
             b"{\"list_price_minor\": \"12\"}",
             b"[]",
+            // Not UTF-8, even where no field is read.
+            b"{\"list_price_minor\": 12, \"currency\": \"EUR\", \"note\": \"\xff\"}",
         ] {
             let error = decode::<Price>(Service::Pricing, 200, body).unwrap_err();
             assert_eq!(error.failure, Failure::BadBody);
