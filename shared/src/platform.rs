@@ -198,9 +198,14 @@ fn settled(track: impl FnOnce() -> u32) -> Settled {
     Settled::new(track())
 }
 
-/// Milliseconds since the epoch, by the platform's clock (which, on Workers, advances with I/O).
-/// A static call: `worker::Date::now()` builds a JS `Date` object every time.
+/// Milliseconds since the epoch, by the platform's clock (which, on Workers, advances with I/O),
+/// read once per poll of a request's task ([`crate::task::turn_clock`]).
 pub fn now_ms() -> u64 {
+    crate::task::turn_clock(read_clock)
+}
+
+/// A static call: `worker::Date::now()` builds a JS `Date` object every time.
+fn read_clock() -> u64 {
     let now = worker::js_sys::Date::now();
     if now.is_finite() && now > 0.0 {
         now as u64

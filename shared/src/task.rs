@@ -54,6 +54,25 @@ thread_local! {
     /// Inside a platform callback that polls what it wakes when it is done.
     static IN_CALLBACK: Cell<bool> = const { Cell::new(false) };
     static RUNNER_SET: Cell<bool> = const { Cell::new(false) };
+    /// The platform clock as read during the poll on the stack (see [`turn_clock`]).
+    static TURN_CLOCK: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// The platform clock, read at most once per poll: on Workers it stands still while code runs
+/// and moves only between turns, so every read within one poll gives the same value. A product
+/// page read it some 37 times a request, each a call out of wasm. Outside a poll (start-up,
+/// a Durable Object's handler) every read asks the platform.
+pub(crate) fn turn_clock(read: impl FnOnce() -> u64) -> u64 {
+    if !POLLING.with(Cell::get) {
+        return read();
+    }
+    TURN_CLOCK.with(|clock| {
+        clock.get().unwrap_or_else(|| {
+            let now = read();
+            clock.set(Some(now));
+            now
+        })
+    })
 }
 
 /// Starts `future` as a task and returns the promise of its value: what a fetch handler returns.
@@ -127,9 +146,7 @@ fn poll(slot: usize) {
         return;
     };
     let mut cx = Context::from_waker(&waker);
-    POLLING.with(|polling| polling.set(true));
-    let outcome = future.as_mut().poll(&mut cx);
-    POLLING.with(|polling| polling.set(false));
+    let outcome = polling(|| future.as_mut().poll(&mut cx));
     let finished = TASKS.with(|tasks| {
         let mut tasks = tasks.borrow_mut();
         match outcome {
@@ -149,6 +166,15 @@ fn poll(slot: usize) {
     if let Some(value) = finished {
         js_finish_task(slot_id(slot), &value);
     }
+}
+
+/// Runs `poll` as the poll on the stack; the clock it read is forgotten after it.
+fn polling<T>(poll: impl FnOnce() -> T) -> T {
+    POLLING.with(|polling| polling.set(true));
+    let outcome = poll();
+    POLLING.with(|polling| polling.set(false));
+    TURN_CLOCK.with(|clock| clock.set(None));
+    outcome
 }
 
 /// Marks the task in `slot` woken; outside the notifier, one microtask polls what is woken.
@@ -189,5 +215,35 @@ impl Wake for SlotWaker {
 
     fn wake_by_ref(self: &Arc<Self>) {
         wake(self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clock that gives a later time on every read.
+    fn ticking() -> impl Fn() -> u64 {
+        let reads = Cell::new(0);
+        move || {
+            reads.set(reads.get() + 1);
+            1_000 + reads.get()
+        }
+    }
+
+    #[test]
+    fn the_clock_is_read_once_per_poll_and_afresh_in_the_next() {
+        let clock = ticking();
+        let (first, again) = polling(|| (turn_clock(&clock), turn_clock(&clock)));
+        assert_eq!(first, again, "one poll sees one time");
+        let next = polling(|| turn_clock(&clock));
+        assert!(next > first, "the next poll reads the clock again");
+    }
+
+    #[test]
+    fn outside_a_poll_every_read_asks_the_clock() {
+        let clock = ticking();
+        let first = turn_clock(&clock);
+        assert!(turn_clock(&clock) > first);
     }
 }
