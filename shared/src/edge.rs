@@ -518,6 +518,24 @@ struct RequestHead {
 }
 
 impl RequestHead {
+    /// Not the platform's shape: read what is needed the long way. Kept out of line: it never
+    /// runs on the platform, and inlined it is code every isolate's first request compiles.
+    #[cold]
+    #[inline(never)]
+    fn read_slowly(request: &web_sys::Request) -> Self {
+        let url = request.url();
+        let (path, query) = split_url(&url);
+        Self {
+            method: request.method(),
+            path: path.to_owned(),
+            query: Query::new(form_urlencoded::parse(query.as_bytes()).into_owned()),
+            headers: READ_HEADERS
+                .iter()
+                .map(|name| request.headers().get(name).ok().flatten())
+                .collect(),
+        }
+    }
+
     /// Parses what [`platform::request_head`] returns; `None` if it is not of that shape.
     fn parse(head: &str) -> Option<Self> {
         let mut lines = head.split('\n');
@@ -585,20 +603,8 @@ impl Scope {
     ) -> Self {
         let started_ms = crate::platform::now_ms();
         let settings = Settings::of_isolate(env, app);
-        let head = RequestHead::parse(&platform::request_head(&request)).unwrap_or_else(|| {
-            // Not the platform's shape: read what is needed the long way.
-            let url = request.url();
-            let (path, query) = split_url(&url);
-            RequestHead {
-                method: request.method(),
-                path: path.to_owned(),
-                query: Query::new(form_urlencoded::parse(query.as_bytes()).into_owned()),
-                headers: READ_HEADERS
-                    .iter()
-                    .map(|name| request.headers().get(name).ok().flatten())
-                    .collect(),
-            }
-        });
+        let head = RequestHead::parse(&platform::request_head(&request))
+            .unwrap_or_else(|| RequestHead::read_slowly(&request));
         let incoming_id = read_header(&head, &request, request_id::HEADER);
         let request_id = RequestId::from_header(incoming_id.as_deref());
         let timings = Timings::default();
