@@ -25,7 +25,7 @@ SHARED_SOURCES := Cargo.toml Cargo.lock $(shell find shared -name '*.rs' -o -nam
 MOCK_SOURCES := Cargo.toml Cargo.lock $(shell find mocks -name '*.rs' -o -name Cargo.toml)
 
 .PHONY: help bootstrap build mocks dev test test-rust test-miniflare lint bench openapi clients \
-	soak profile cold-code check-clients check-deploy new-frontend clean \
+	soak profile compare cold-code check-clients check-deploy new-frontend clean \
 	$(addprefix build-,$(WORKERS)) $(addprefix dev-,$(WORKERS)) $(addprefix test-,$(WORKERS))
 
 help: ## list the targets
@@ -119,6 +119,9 @@ bench: bootstrap build ## benchmark report: CPU per request against the JS floor
 
 profile: bootstrap build ## CPU profile of a Worker's isolate under load, top functions by self time (PROFILE_WORKER=mobile PROFILE_MODE=off|hit)
 	node bench/profile.mjs
+
+compare: bootstrap build ## one Worker's CPU per request, a kept build against the current one (COMPARE_BASE=<copy of workers/<w>/build> COMPARE_WORKER=mobile COMPARE_MODE=off|hit)
+	node bench/compare.mjs
 
 cold-code: bootstrap build ## the wasm a fresh isolate's first request runs, by function and size (COLD_WORKER=mobile COLD_PATH=/openapi.json)
 	node bench/cold-code.mjs
