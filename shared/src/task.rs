@@ -58,10 +58,11 @@ thread_local! {
     static TURN_CLOCK: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
-/// The platform clock, read at most once per poll: on Workers it stands still while code runs
-/// and moves only between turns, so every read within one poll gives the same value. A product
-/// page read it some 37 times a request, each a call out of wasm. Outside a poll (start-up,
-/// a Durable Object's handler) every read asks the platform.
+/// The platform clock, read at most once per poll: on Cloudflare the clock stands still while
+/// code runs and moves only with I/O, so every read within one poll gives the same value there.
+/// A product page read it some 37 times a request, each a call out of wasm. Local workerd lets
+/// the clock run during code; a poll then sees the time it started at, as it would deployed.
+/// Outside a poll (start-up, a Durable Object's handler) every read asks the platform.
 pub(crate) fn turn_clock(read: impl FnOnce() -> u64) -> u64 {
     if !POLLING.with(Cell::get) {
         return read();
