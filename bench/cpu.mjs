@@ -6,7 +6,7 @@
 // run in alternation (floor, Worker, floor, Worker, …), the order reversed every round, so that
 // the machine's drift falls on both sides alike; a round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, separateCores, spread, startFloor, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -24,9 +24,13 @@ async function dispatch(mf, path) {
   return response;
 }
 
+/** The subject's name in the report: the JavaScript replica of mobile's page is "mobile (JS)". */
+const JS_REPLICA = "mobile (JS)";
+
 /**
  * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
- * answered from a warmed KV entry), at each concurrency.
+ * answered from a warmed KV entry), at each concurrency; with mobile, also the same page as a
+ * plain JavaScript Worker (bench/replica/mobile.js), against the same floor.
  */
 export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests, mocksPid }) {
   const floor = await withPid(() => startFloor(mocksUrl));
@@ -35,7 +39,12 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
     for (const frontend of frontends) {
       const off = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED }));
       const hit = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: ALWAYS_FRESH, rateLimit: UNLIMITED }));
-      subjects.push({ frontend, off, hit });
+      subjects.push({ name: frontend, frontend, off, hit });
+    }
+    if (frontends.includes("mobile")) {
+      const off = await withPid(() => startReplica(mocksUrl, { vars: NO_CACHE }));
+      const hit = await withPid(() => startReplica(mocksUrl, { vars: ALWAYS_FRESH }));
+      subjects.push({ name: JS_REPLICA, frontend: "mobile", off, hit });
     }
     await mocks.reset();
     const pinned = separateCores([floor.pid, ...subjects.flatMap((s) => [s.off.pid, s.hit.pid])], [process.pid, mocksPid].filter(Boolean));
@@ -43,7 +52,7 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
     // Warm every instance (JIT tiers, KV entries), then give the floor the same entries.
     const floorKv = await floor.mf.getKVNamespace("BFF_CACHE");
     const keyOf = {};
-    for (const { frontend, off, hit } of subjects) {
+    for (const { name, frontend, off, hit } of subjects) {
       const calls = PAGE_CALLS[frontend];
       const warm = Array.from({ length: 200 }, (_, i) => missId(i));
       await load((id) => dispatch(off.mf, `/api/products/${id}`), warm, 10);
@@ -54,14 +63,16 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       for (let tries = 0; (await kv.list()).keys.length < HOT_PRODUCTS && tries < 200; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      keyOf[frontend] = {};
-      for (const { name } of (await kv.list()).keys) {
-        const id = Number(/:id=(\d+):/.exec(name)?.[1]);
-        const entry = await kv.getWithMetadata(name, "arrayBuffer");
-        await floorKv.put(name, entry.value, { metadata: entry.metadata });
-        keyOf[frontend][id] = name;
-      }
       await load((id) => dispatch(hit.mf, `/api/products/${id}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
+      // The floor serves the Rust Worker's entries (the replica stores the same pages).
+      if (name !== frontend) continue;
+      keyOf[frontend] = {};
+      for (const { name: stored } of (await kv.list()).keys) {
+        const id = Number(/:id=(\d+):/.exec(stored)?.[1]);
+        const entry = await kv.getWithMetadata(stored, "arrayBuffer");
+        await floorKv.put(stored, entry.value, { metadata: entry.metadata });
+        keyOf[frontend][id] = stored;
+      }
       await load((id) => dispatch(floor.mf, `/hit?key=${encodeURIComponent(keyOf[frontend][id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
     }
 
@@ -73,11 +84,11 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
     for (const { mode, requests, ids, rust, floorPath, cache } of modes) {
       for (const concurrency of concurrencies) {
         // One pair per frontend: its floor batch and its Worker's batch.
-        const runs = Object.fromEntries(subjects.map((s) => [s.frontend, { floor: [], rust: [] }]));
+        const runs = Object.fromEntries(subjects.map((s) => [s.name, { floor: [], rust: [] }]));
         for (let round = 0; round < rounds; round++) {
           const order = subjects.flatMap((s) => [
-            { frontend: s.frontend, side: "floor", mf: floor.mf, pid: floor.pid, path: (id) => floorPath(s.frontend, id) },
-            { frontend: s.frontend, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: (id) => `/api/products/${id}` },
+            { name: s.name, side: "floor", mf: floor.mf, pid: floor.pid, path: (id) => floorPath(s.frontend, id) },
+            { name: s.name, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: (id) => `/api/products/${id}` },
           ]);
           if (round % 2) order.reverse();
           for (const batch of order) {
@@ -86,7 +97,7 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
             const before = cpuSeconds(batch.pid);
             const { latencies, wallMs, unexpected } = await load((path) => dispatch(batch.mf, path), paths, concurrency, expect);
             const cpuMs = ((cpuSeconds(batch.pid) - before) * 1000) / requests;
-            runs[batch.frontend][batch.side].push({ cpuMs, latencies, rps: (1000 * requests) / wallMs, unexpected });
+            runs[batch.name][batch.side].push({ cpuMs, latencies, rps: (1000 * requests) / wallMs, unexpected });
           }
         }
         for (const [frontend, { floor: floorRuns, rust: rustRuns }] of Object.entries(runs)) {
@@ -121,6 +132,16 @@ export function printCpu({ results, pinned }) {
     ]);
   }
   table(rows);
+  // The Rust mobile Worker against the same page in plain JavaScript, batch by batch of a round.
+  const replicaRows = [["mode", "c", "mobile (Rust) over mobile (JS), CPU per request (min–median–max)"]];
+  for (const js of results.filter((r) => r.frontend === JS_REPLICA)) {
+    const rust = results.find((r) => r.frontend === "mobile" && r.mode === js.mode && r.concurrency === js.concurrency);
+    if (rust) replicaRows.push([js.mode, js.concurrency, spread(rust.rustRuns.map((run, i) => run.cpuMs / js.rustRuns[i].cpuMs))]);
+  }
+  if (replicaRows.length > 1) {
+    console.log("");
+    table(replicaRows);
+  }
   const wrong = results.flatMap((r) => [...r.rustRuns, ...r.floorRuns].flatMap((run) => run.unexpected)).slice(0, 5);
   if (wrong.length) console.log(`unexpected answers, e.g.: ${wrong.join("; ")}`);
 }

@@ -80,6 +80,44 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/**
+ * The mobile product page written as a plain JavaScript Worker (bench/replica/mobile.js), in its
+ * own Miniflare instance, with `vars` (the cache windows) over the mobile Worker's timeouts.
+ */
+export async function startReplica(mocksUrl, { vars = {}, inspectorPort } = {}) {
+  const mf = new Miniflare({
+    name: "replica-mobile",
+    modules: true,
+    scriptPath: `${ROOT}bench/replica/mobile.js`,
+    compatibilityDate: "2026-07-01",
+    kvNamespaces: { BFF_CACHE: "replica-cache" },
+    ratelimits: { RATE_LIMITER: { namespace_id: "9002", simple: UNLIMITED } },
+    bindings: {
+      ORIGIN_BASE_URL: mocksUrl,
+      ORIGIN_TIMEOUT_MS: "1500",
+      ORIGIN_REVIEWS_TIMEOUT_MS: "800",
+      ORIGIN_RECOMMENDATIONS_TIMEOUT_MS: "800",
+      ...vars,
+    },
+    // Its log lines are written, as the Rust Workers' are, and dropped here, as theirs are.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.resume();
+      stderr.pipe(process.stderr);
+    },
+    ...(inspectorPort !== undefined && { inspectorPort }),
+  });
+  await mf.ready;
+  return {
+    mf,
+    async fetch(path, init) {
+      const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text };
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
 /** The floor Worker (bench/floor/worker.js) in its own Miniflare instance. */
 export async function startFloor(mocksUrl, { inspectorPort } = {}) {
   const mf = new Miniflare({

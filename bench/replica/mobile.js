@@ -1,0 +1,253 @@
+// The mobile product page (`GET /api/products/{id}`) as a plain JavaScript Worker, no framework:
+// what a team would write instead of the Rust Worker, doing the same job under the same contract,
+// so that `make bench` can set the Rust Worker against JavaScript that does what it does, and not
+// only against the floor (which does what any BFF must, and nothing of a BFF's own work).
+//
+// The same platform calls and the same work: the request headers the BFF reads, a request id,
+// the rate limit; on a cached read the KV entry streamed back with its ETag and freshness; on a
+// miss or with the cache off the five origin calls at once, each with its own AbortController
+// and a timer shared by the calls due together, catalog, pricing and inventory required,
+// reviews and recommendations optional; the JSON parsed and shaped into the phone's screen
+// (gallery of 4 small images, description cut at 200 characters on a word, 3 reviews cut at
+// 120, 4 related cards), an ETag over the body, the entry stored for the next request; the
+// same response headers (security headers, Vary, Cache-Control, X-BFF-Cache, Server-Timing)
+// and one structured log line. Only that one page, only the default (non Save-Data) variant; its
+// body is the Rust Worker's byte for byte for most products (a review cut may end a word earlier
+// or later: this counts UTF-16 units where Rust counts characters).
+
+const READ_HEADERS = ["authorization", "cookie", "content-type", "content-length", "idempotency-key", "if-none-match", "origin", "referer", "save-data", "cf-connecting-ip", "accept-language", "x-csrf", "x-request-id"];
+const SECURITY_HEADERS = [
+  ["content-type", "application/json; charset=utf-8"],
+  ["x-content-type-options", "nosniff"],
+  ["strict-transport-security", "max-age=63072000; includeSubDomains"],
+  ["x-frame-options", "DENY"],
+  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'"],
+  ["referrer-policy", "no-referrer"],
+];
+const CALLS = [
+  ["catalog", (id) => `/catalog/products/${id}`, "ORIGIN_TIMEOUT_MS", true],
+  ["pricing", (id) => `/pricing/prices/${id}`, "ORIGIN_TIMEOUT_MS", true],
+  ["inventory", (id) => `/inventory/stock/${id}`, "ORIGIN_TIMEOUT_MS", true],
+  ["reviews", (id) => `/reviews/products/${id}/reviews?offset=0&limit=3`, "ORIGIN_REVIEWS_TIMEOUT_MS", false],
+  ["recommendations", (id) => `/recommendations/products/${id}/related?limit=4`, "ORIGIN_RECOMMENDATIONS_TIMEOUT_MS", false],
+];
+
+export default {
+  async fetch(request, env, ctx) {
+    const started = Date.now();
+    const head = readHead(request);
+    const requestId = /^[0-9a-f]{32}$/.test(head["x-request-id"] ?? "") ? head["x-request-id"] : newId();
+    const reply = await answer(head, env, ctx, requestId);
+    return respond(reply, head, requestId, started);
+  },
+};
+
+function readHead(request) {
+  const head = { method: request.method, url: new URL(request.url) };
+  for (const name of READ_HEADERS) head[name] = request.headers.get(name);
+  return head;
+}
+
+function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let id = "";
+  for (const byte of bytes) id += byte.toString(16).padStart(2, "0");
+  return id;
+}
+
+async function answer(head, env, ctx, requestId) {
+  const limited = await env.RATE_LIMITER.limit({ key: `ip:${head["cf-connecting-ip"] ?? "unknown"}` }).then(
+    (outcome) => outcome.success === false,
+    () => false,
+  );
+  if (limited) return failure(429, "rate_limited", "Too many requests; try again in a minute.");
+  const match = /^\/api\/products\/([^/]+)$/.exec(head.url.pathname);
+  if (!match) return failure(404, "route_not_found", "No such endpoint.");
+  if (head.method !== "GET" && head.method !== "HEAD") return failure(405, "method_not_allowed", "Method not allowed.");
+  const id = Number(match[1]);
+  if (!/^[1-9][0-9]{0,9}$/.test(match[1]) || id > 4294967295) return failure(400, "invalid_product_id", "The product id is a positive whole number.");
+
+  const windows = {
+    fresh_ms: Number(env.CACHE_PRODUCT_FRESH_MS ?? 60000),
+    grace_ms: Number(env.CACHE_PRODUCT_GRACE_MS ?? 0),
+    max_stale_ms: Number(env.CACHE_PRODUCT_MAX_STALE_MS ?? 0),
+  };
+  const cached = windows.fresh_ms + windows.grace_ms + windows.max_stale_ms > 0;
+  const timings = [];
+  const key = `v1:mobile:product:id=${id}:lang=en:full`;
+  if (cached) {
+    const read = Date.now();
+    const entry = await env.BFF_CACHE.getWithMetadata(key, { type: "stream" }).catch(() => null);
+    const fresh = entry?.value && entry.metadata && Date.now() - entry.metadata.stored_at_ms < entry.metadata.windows.fresh_ms;
+    timings.push(["cache", Date.now() - read, fresh ? "hit" : "miss"]);
+    if (fresh) return { status: 200, body: entry.value, etag: entry.metadata.etag, cache: "HIT", timings };
+    if (entry?.value) entry.value.cancel().catch(() => {});
+  }
+
+  const invocation = requestId;
+  const answers = await Promise.all(
+    CALLS.map(([name, path, timeout]) => exchange(invocation, `${env.ORIGIN_BASE_URL}${path(id)}`, requestId, Number(env[timeout] ?? 1500), name)),
+  );
+  for (const { name, outcome, ms } of answers) timings.push([name, ms, outcome]);
+  const failed = answers.find((a, i) => CALLS[i][3] && a.outcome !== "ok");
+  if (failed) {
+    return failure(failed.outcome === "timeout" ? 504 : 503, "origin_unavailable", `The ${failed.name} service is unavailable.`, timings);
+  }
+  const [product, price, stock, reviews, related] = answers.map((a) => (a.outcome === "ok" ? a.json : null));
+  const screen = shape(product, price, stock, reviews, related);
+  const body = JSON.stringify(screen);
+  const etag = tagOf(body);
+  if (cached && !screen.degraded) {
+    ctx.waitUntil(
+      env.BFF_CACHE.put(key, body, {
+        metadata: { stored_at_ms: Date.now(), etag, windows },
+        expirationTtl: Math.max(60, Math.ceil((windows.fresh_ms + windows.max_stale_ms) / 1000)),
+      }).catch((error) => console.error(`cache write failed: ${error}`)),
+    );
+  }
+  return { status: 200, body, etag, cache: cached ? "MISS" : "BYPASS", timings };
+}
+
+/** Timers shared by the calls of one invocation due at the same moment (as the Rust side does). */
+const alarms = new Map();
+
+function alarm(invocation, ms, ring) {
+  const due = `${invocation}:${Date.now() + ms}`;
+  let group = alarms.get(due);
+  if (group === undefined) {
+    const rings = new Set();
+    const timer = setTimeout(() => {
+      alarms.delete(due);
+      for (const member of rings) member();
+    }, ms);
+    group = { rings, timer };
+    alarms.set(due, group);
+  }
+  group.rings.add(ring);
+  return () => {
+    if (!group.rings.delete(ring) || group.rings.size > 0) return;
+    clearTimeout(group.timer);
+    if (alarms.get(due) === group) alarms.delete(due);
+  };
+}
+
+async function exchange(invocation, url, requestId, timeoutMs, name) {
+  const controller = new AbortController();
+  const release = alarm(invocation, timeoutMs, () => controller.abort(new DOMException("late", "TimeoutError")));
+  const started = Date.now();
+  try {
+    const response = await fetch(url, { headers: { accept: "application/json", "x-request-id": requestId }, signal: controller.signal });
+    if (response.status < 200 || response.status > 299) {
+      await response.body?.cancel();
+      return { name, outcome: "error", ms: Date.now() - started };
+    }
+    return { name, outcome: "ok", json: await response.json(), ms: Date.now() - started };
+  } catch {
+    return { name, outcome: controller.signal.aborted ? "timeout" : "error", ms: Date.now() - started };
+  } finally {
+    release();
+  }
+}
+
+function money(minor, currency) {
+  const amount = `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
+  return { amount, currency, formatted: `${currency === "EUR" ? "€" : `${currency} `}${amount}` };
+}
+
+function cut(text, max) {
+  if (text.length <= max) return text;
+  const at = text.lastIndexOf(" ", max);
+  return `${text.slice(0, at > 0 ? at : max)}…`;
+}
+
+function shape(product, price, stock, reviews, related) {
+  const available = stock.warehouses.reduce((sum, w) => sum + Math.max(0, w.on_hand - w.reserved), 0);
+  const state = available === 0 ? (stock.backorderable ? "backorder" : "out_of_stock") : available <= stock.low_stock_threshold ? "low_stock" : "in_stock";
+  const description = cut(product.description, 200);
+  const screen = {
+    id: product.id,
+    name: product.name,
+    brand: product.brand,
+    price: money(price.sale_price_minor ?? price.list_price_minor, price.currency),
+    ...(price.sale_price_minor != null && { wasPrice: money(price.list_price_minor, price.currency) }),
+    availability: { state, label: { in_stock: "In stock", low_stock: `Only ${available} left`, out_of_stock: "Sold out", backorder: "On backorder" }[state] },
+    images: product.images.slice(0, 4).flatMap((image) => {
+      const variant = image.variants.find((v) => v.size === "small");
+      return variant ? [{ url: variant.url, width: variant.width, height: variant.height, alt: image.alt }] : [];
+    }),
+    description,
+    ...(description.length < product.description.length && { descriptionCut: true }),
+  };
+  const degraded = [];
+  if (reviews) {
+    screen.rating = { average: Math.round(reviews.average_rating * 10) / 10, count: reviews.total };
+    screen.reviews = reviews.items.map((review) => ({
+      rating: review.rating,
+      title: review.title,
+      text: cut(review.body, 120),
+      author: review.author_display_name,
+      date: review.created_at.slice(0, 10),
+      verified: review.verified_purchase,
+    }));
+  } else degraded.push("reviews");
+  if (related) {
+    screen.related = related.items.map((item) => {
+      const thumb = item.image_variants.find((v) => v.size === "thumb");
+      return {
+        id: item.product_id,
+        name: item.name,
+        price: money(item.price_minor, item.currency).formatted,
+        ...(thumb && { image: { url: thumb.url, width: thumb.width, height: thumb.height, alt: item.name } }),
+      };
+    });
+  } else degraded.push("related");
+  if (degraded.length) screen.degraded = degraded;
+  return screen;
+}
+
+/** FNV-1a over the body's UTF-16 code units and its length: a strong validator of the bytes sent. */
+function tagOf(body) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < body.length; i++) {
+    hash ^= body.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `"${(hash >>> 0).toString(16).padStart(8, "0")}${body.length.toString(16)}"`;
+}
+
+function failure(status, code, message, timings = []) {
+  return { status, error: code, body: JSON.stringify({ error: { code, message } }), timings };
+}
+
+function respond(reply, head, requestId, started) {
+  const elapsed = Date.now() - started;
+  const headers = new Headers(SECURITY_HEADERS);
+  headers.append("x-request-id", requestId);
+  let status = reply.status;
+  if (reply.etag) {
+    headers.append("etag", reply.etag);
+    headers.append("cache-control", "no-cache");
+    if (status === 200 && head["if-none-match"] === reply.etag) status = 304;
+  } else headers.append("cache-control", "no-store");
+  if (reply.cache) headers.append("x-bff-cache", reply.cache);
+  if (status === 200 || status === 304) headers.append("vary", "save-data, accept-language");
+  if (reply.timings.length) {
+    const entries = reply.timings.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`);
+    headers.append("server-timing", `${entries.join(", ")}, total;dur=${elapsed.toFixed(1)}`);
+  }
+  console.log(
+    JSON.stringify({
+      request_id: requestId,
+      method: head.method,
+      path: head.url.pathname,
+      status,
+      duration_ms: elapsed,
+      ...(reply.cache && { cache: reply.cache }),
+      ...(reply.error && { error: reply.error }),
+      origins: reply.timings.map(([name, ms, outcome]) => ({ name, outcome, duration_ms: ms })),
+    }),
+  );
+  const body = status === 304 || head.method === "HEAD" ? null : reply.body;
+  if (body === null && reply.body instanceof ReadableStream) reply.body.cancel().catch(() => {});
+  return new Response(body, { status, headers });
+}
