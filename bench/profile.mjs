@@ -1,8 +1,9 @@
 // `make profile`: a CPU profile of one Worker's isolate under load, through the V8 inspector that
 // workerd opens for it, and the functions that took the most self time.
 //
-// PROFILE_WORKER (web, mobile, voice, or floor: the JS floor of make bench under the same load
-// of mobile's page; default mobile), PROFILE_MODE (off: cache off, every
+// PROFILE_WORKER (web, mobile, voice; floor: the JS floor of make bench under the same load
+// of mobile's page; mobile-js: mobile's page as a plain JS Worker, bench/replica/mobile.js;
+// default mobile), PROFILE_MODE (off: cache off, every
 // request fans out; hit: every request a KV HIT; default off), PROFILE_REQUESTS (default 2000),
 // PROFILE_CONCURRENCY (default 10), PROFILE_TOP (default 25). The profile is written to
 // test-output/profile/<worker>-<mode>.cpuprofile (open it in a Chromium's DevTools, Performance).
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, freePort, inspect, load, startFloor, table } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, freePort, inspect, load, startFloor, startReplica, table } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.PROFILE_WORKER ?? "mobile";
@@ -22,7 +23,8 @@ const top = Number(process.env.PROFILE_TOP ?? 25);
 if (!["off", "hit"].includes(mode)) throw new Error(`PROFILE_MODE is off or hit, not ${mode}`);
 
 /** The built glue's lines, to show what a minified frame is. */
-const glue = frontend === "floor" ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
+const replica = frontend === "mobile-js";
+const glue = frontend === "floor" || replica ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
 
 /** Self time per function (ms), from the sampled profile. */
 function selfTimes(profile) {
@@ -50,7 +52,9 @@ const floor = frontend === "floor";
 // The floor takes the mobile page's calls; on a HIT run, the entries mobile stored.
 const bff = floor
   ? await startFloor(mocksServer.url, { inspectorPort })
-  : await startWorker(frontend, mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED, inspectorPort });
+  : replica
+    ? await startReplica(mocksServer.url, { vars, inspectorPort })
+    : await startWorker(frontend, mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED, inspectorPort });
 const filler = floor && mode === "hit" ? await startWorker("mobile", mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED }) : null;
 try {
   await mocks.reset();
@@ -73,7 +77,8 @@ try {
   // Warm up (JIT tiers; on a HIT run, the KV entries), then profile.
   await load(send, ids.slice(0, 300), concurrency);
   if (mode === "hit") await new Promise((resolve) => setTimeout(resolve, 500));
-  const session = await inspect(inspectorPort, floor ? "floor" : `bff-${frontend}`);
+  const name = floor ? "floor" : replica ? "replica-mobile" : `bff-${frontend}`;
+  const session = await inspect(inspectorPort, name);
   await session.send("Profiler.enable");
   await session.send("Profiler.setSamplingInterval", { interval: 100 });
   await session.send("Profiler.start");
@@ -94,7 +99,7 @@ try {
   const shares = {};
   for (const [name, ms] of functions) if (!name.startsWith("(idle)")) shares[kind(name)] = (shares[kind(name)] ?? 0) + ms;
 
-  console.log(`\n## Profile of ${floor ? "the floor" : `bff-${frontend}`}, cache ${mode === "hit" ? "HIT" : "off"}: ${requests} product-page requests, ${concurrency} in flight, ${(wallMs / 1000).toFixed(1)} s${unexpected.length ? `, ${unexpected.length} unexpected answers` : ""}\n`);
+  console.log(`\n## Profile of ${floor ? "the floor" : name}, cache ${mode === "hit" ? "HIT" : "off"}: ${requests} product-page requests, ${concurrency} in flight, ${(wallMs / 1000).toFixed(1)} s${unexpected.length ? `, ${unexpected.length} unexpected answers` : ""}\n`);
   console.log(`isolate busy ${busy.toFixed(0)} ms (${(busy / requests).toFixed(3)} ms a request): ` +
     Object.entries(shares).map(([k, ms]) => `${k} ${((100 * ms) / busy).toFixed(1)}%`).join(", "));
   console.log("(wasm: Rust code; glue: the generated JS around it; js: platform JS; runtime: V8's own, such as GC and (program))\n");

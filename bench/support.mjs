@@ -81,25 +81,19 @@ export function cpuSeconds(pid) {
 }
 
 /**
- * The mobile product page written as a plain JavaScript Worker (bench/replica/mobile.js), in its
- * own Miniflare instance, with `vars` (the cache windows) over the mobile Worker's timeouts.
+ * A plain JavaScript Worker of `bench/` in its own Miniflare instance: a KV namespace and a
+ * rate limiter bound as the BFFs' are, `bindings` as its vars. Its log lines, if it writes any,
+ * are written as the Rust Workers' are and dropped here as theirs are.
  */
-export async function startReplica(mocksUrl, { vars = {}, inspectorPort } = {}) {
+async function startJsWorker(name, script, bindings, { inspectorPort } = {}) {
   const mf = new Miniflare({
-    name: "replica-mobile",
+    name,
     modules: true,
-    scriptPath: `${ROOT}bench/replica/mobile.js`,
+    scriptPath: `${ROOT}bench/${script}`,
     compatibilityDate: "2026-07-01",
-    kvNamespaces: { BFF_CACHE: "replica-cache" },
-    ratelimits: { RATE_LIMITER: { namespace_id: "9002", simple: UNLIMITED } },
-    bindings: {
-      ORIGIN_BASE_URL: mocksUrl,
-      ORIGIN_TIMEOUT_MS: "1500",
-      ORIGIN_REVIEWS_TIMEOUT_MS: "800",
-      ORIGIN_RECOMMENDATIONS_TIMEOUT_MS: "800",
-      ...vars,
-    },
-    // Its log lines are written, as the Rust Workers' are, and dropped here, as theirs are.
+    kvNamespaces: { BFF_CACHE: `${name}-cache` },
+    ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: UNLIMITED } },
+    bindings,
     handleRuntimeStdio(stdout, stderr) {
       stdout.resume();
       stderr.pipe(process.stderr);
@@ -119,27 +113,23 @@ export async function startReplica(mocksUrl, { vars = {}, inspectorPort } = {}) 
 }
 
 /** The floor Worker (bench/floor/worker.js) in its own Miniflare instance. */
-export async function startFloor(mocksUrl, { inspectorPort } = {}) {
-  const mf = new Miniflare({
-    name: "floor",
-    modules: true,
-    scriptPath: `${ROOT}bench/floor/worker.js`,
-    compatibilityDate: "2026-07-01",
-    kvNamespaces: { BFF_CACHE: "floor-cache" },
-    ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: UNLIMITED } },
-    bindings: { ORIGIN_BASE_URL: mocksUrl },
-    ...(inspectorPort !== undefined && { inspectorPort }),
-  });
-  await mf.ready;
-  return {
-    mf,
-    async fetch(path, init) {
-      const response = await mf.dispatchFetch(`http://bff.test${path}`, init);
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
-    },
-    dispose: () => mf.dispose(),
+export function startFloor(mocksUrl, options) {
+  return startJsWorker("floor", "floor/worker.js", { ORIGIN_BASE_URL: mocksUrl }, options);
+}
+
+/**
+ * The mobile product page written as a plain JavaScript Worker (bench/replica/mobile.js), with
+ * `vars` (the cache windows) over the mobile Worker's timeouts.
+ */
+export function startReplica(mocksUrl, { vars = {}, ...options } = {}) {
+  const bindings = {
+    ORIGIN_BASE_URL: mocksUrl,
+    ORIGIN_TIMEOUT_MS: "1500",
+    ORIGIN_REVIEWS_TIMEOUT_MS: "800",
+    ORIGIN_RECOMMENDATIONS_TIMEOUT_MS: "800",
+    ...vars,
   };
+  return startJsWorker("replica-mobile", "replica/mobile.js", bindings, options);
 }
 
 export const percentile = (values, p) => {
