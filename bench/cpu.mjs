@@ -146,17 +146,28 @@ export function printCpu({ results, pinned }) {
   if (wrong.length) console.log(`unexpected answers, e.g.: ${wrong.join("; ")}`);
 }
 
+/** A request both mobile Workers refuse before any origin call: the same job for the JS page. */
+const REFUSED = { path: "/api/products/0", status: 400 };
+
 /**
  * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
- * the floor's static answer, alternating and reversing as above. Wall time of that request, and
- * the workerd process's CPU from its start to that answer.
+ * the floor's static answer, alternating and reversing as above; with mobile, also mobile and its
+ * JS page on one request both answer alike (a refused product id). Wall time of that request,
+ * and the workerd process's CPU from its start to that answer.
  */
 export async function coldSection(mocksUrl, frontends, { starts, path }) {
+  const rust = (frontend) => () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED });
   const subjects = [
-    { name: "floor", start: () => startFloor(mocksUrl), path: "/static" },
-    ...frontends.map((frontend) => ({ name: frontend, start: () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED }), path })),
-  ];
-  const samples = Object.fromEntries(subjects.map((s) => [s.name, { readyMs: [], firstMs: [], cpuMs: [] }]));
+    { name: "floor", start: () => startFloor(mocksUrl), path: "/static", status: 200 },
+    ...frontends.map((frontend) => ({ name: frontend, start: rust(frontend), path, status: 200 })),
+    ...(frontends.includes("mobile")
+      ? [
+          { name: "mobile", label: "mobile, refused id", start: rust("mobile"), ...REFUSED },
+          { name: JS_REPLICA, label: `${JS_REPLICA}, refused id`, start: () => startReplica(mocksUrl), ...REFUSED },
+        ]
+      : []),
+  ].map((subject) => ({ label: subject.name, ...subject }));
+  const samples = Object.fromEntries(subjects.map((s) => [s.label, { path: s.path, readyMs: [], firstMs: [], cpuMs: [] }]));
   for (let round = 0; round < starts; round++) {
     const order = round % 2 ? [...subjects].reverse() : subjects;
     for (const subject of order) {
@@ -167,10 +178,10 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
         const t0 = performance.now();
         const response = await dispatch(instance.mf, subject.path);
         const firstMs = performance.now() - t0;
-        if (response.status !== 200) throw new Error(`${subject.name} ${subject.path}: ${response.status}`);
-        samples[subject.name].readyMs.push(readyMs);
-        samples[subject.name].firstMs.push(firstMs);
-        samples[subject.name].cpuMs.push(cpuSeconds(instance.pid) * 1000);
+        if (response.status !== subject.status) throw new Error(`${subject.label} ${subject.path}: ${response.status}`);
+        samples[subject.label].readyMs.push(readyMs);
+        samples[subject.label].firstMs.push(firstMs);
+        samples[subject.label].cpuMs.push(cpuSeconds(instance.pid) * 1000);
       } finally {
         await instance.dispose();
       }
@@ -179,13 +190,13 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
   return samples;
 }
 
-export function printCold(samples, path) {
+export function printCold(samples) {
   const floor = samples.floor;
   const rows = [["worker", "request", "start to ready ms (median)", "first request ms (min–median–max)", "ratio to floor (median)", "workerd CPU to first answer ms"]];
-  for (const [name, { readyMs, firstMs, cpuMs }] of Object.entries(samples)) {
+  for (const [name, { path, readyMs, firstMs, cpuMs }] of Object.entries(samples)) {
     rows.push([
       name,
-      name === "floor" ? "/static" : path,
+      path,
       median(readyMs).toFixed(0),
       spread(firstMs, 1),
       (median(firstMs) / median(floor.firstMs)).toFixed(2),

@@ -73,7 +73,7 @@ try {
     const starts = Number(env("BENCH_COLD_STARTS", 10));
     const path = env("BENCH_COLD_PATH", "/openapi.json");
     console.log(`\n## Cold start: the first request to a fresh instance, no origin call (${starts} starts each, alternating)\n`);
-    printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }), path);
+    printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }));
     console.log("(the floor answers a fixed JSON body after the rate-limit call; ratio: median first request over the floor's;");
     console.log(" start to ready: new Miniflare(...) until it serves, so work moved from the first request into start-up shows)");
   }
