@@ -96,7 +96,7 @@ async function startJsWorker(name, script, bindings, { inspectorPort } = {}) {
     bindings,
     handleRuntimeStdio(stdout, stderr) {
       stdout.resume();
-      stderr.pipe(process.stderr);
+      stderr.on("data", (chunk) => process.stderr.write(chunk));
     },
     ...(inspectorPort !== undefined && { inspectorPort }),
   });
