@@ -90,6 +90,8 @@ async function startJsWorker(name, script, bindings, { inspectorPort } = {}) {
     name,
     modules: true,
     scriptPath: `${ROOT}bench/${script}`,
+    // The JS page imports the platform side's timer (shared/js/platform.js), an ES module too.
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
     compatibilityDate: "2026-07-01",
     kvNamespaces: { BFF_CACHE: `${name}-cache` },
     ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: UNLIMITED } },

@@ -15,6 +15,9 @@
 // body is the Rust Worker's byte for byte for most products (a review cut may end a word earlier
 // or later: this counts UTF-16 units where Rust counts characters).
 
+// The shared timer of the Rust Workers' platform side: the same timing for the same calls.
+import { alarm } from "../../shared/js/platform.js";
+
 const READ_HEADERS = ["authorization", "cookie", "content-type", "content-length", "idempotency-key", "if-none-match", "origin", "referer", "save-data", "cf-connecting-ip", "accept-language", "x-csrf", "x-request-id"];
 const SECURITY_HEADERS = [
   ["content-type", "application/json; charset=utf-8"],
@@ -106,29 +109,6 @@ async function answer(head, env, ctx, requestId) {
     );
   }
   return { status: 200, body, etag, cache: cached ? "MISS" : "BYPASS", timings };
-}
-
-/** Timers shared by the calls of one invocation due at the same moment (as the Rust side does). */
-const alarms = new Map();
-
-function alarm(invocation, ms, ring) {
-  const due = `${invocation}:${Date.now() + ms}`;
-  let group = alarms.get(due);
-  if (group === undefined) {
-    const rings = new Set();
-    const timer = setTimeout(() => {
-      alarms.delete(due);
-      for (const member of rings) member();
-    }, ms);
-    group = { rings, timer };
-    alarms.set(due, group);
-  }
-  group.rings.add(ring);
-  return () => {
-    if (!group.rings.delete(ring) || group.rings.size > 0) return;
-    clearTimeout(group.timer);
-    if (alarms.get(due) === group) alarms.delete(due);
-  };
 }
 
 async function exchange(invocation, url, requestId, timeoutMs, name) {
