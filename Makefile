@@ -120,7 +120,7 @@ bench: bootstrap build ## benchmark report: CPU per request against the JS floor
 profile: bootstrap build ## CPU profile of a Worker's isolate under load, top functions by self time (PROFILE_WORKER=mobile|floor|mobile-js PROFILE_MODE=off|hit)
 	node bench/profile.mjs
 
-compare: bootstrap build ## one Worker's CPU per request, a kept build against the current one (COMPARE_BASE=<copy of workers/<w>/build> COMPARE_WORKER=mobile COMPARE_MODE=off|hit)
+compare: bootstrap build ## one Worker's CPU per request, a kept build against the current one (COMPARE_BASE=<copy of workers/<w>/build> COMPARE_WORKER=mobile COMPARE_MODE=off|hit|cold)
 	node bench/compare.mjs
 
 cold-code: bootstrap build ## the wasm a fresh isolate's first request runs, by function and size (COLD_WORKER=mobile COLD_PATH=/openapi.json)

@@ -10,8 +10,10 @@
 //
 // COMPARE_BASE (required: a directory holding a built Worker: worker.js, index.js,
 // index_bg.wasm), COMPARE_WORKER (web, mobile or voice; default mobile), COMPARE_MODE (off:
-// cache off, every request fans out; hit: every request a KV HIT; default off), COMPARE_ROUNDS
-// (default 12), COMPARE_REQUESTS (a batch; default 300), COMPARE_CONCURRENCY (default 10),
+// cache off, every request fans out; hit: every request a KV HIT; cold: the first request to a
+// fresh instance, a new pair of instances every round; default off), COMPARE_ROUNDS
+// (default 12), COMPARE_PATH (cold only: the first request; default /openapi.json, as make
+// bench's cold row), COMPARE_REQUESTS (a batch; default 300), COMPARE_CONCURRENCY (default 10),
 // COMPARE_TOGETHER (1: a round's two batches run at the same time instead of one after the
 // other, so that whatever else the machine does falls on both alike; default 0).
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
@@ -30,7 +32,7 @@ const concurrency = Number(process.env.COMPARE_CONCURRENCY ?? 10);
 const together = process.env.COMPARE_TOGETHER === "1";
 const base = process.env.COMPARE_BASE;
 if (!base) throw new Error("COMPARE_BASE: the directory of a kept build (e.g. a copy of workers/mobile/build)");
-if (!["off", "hit"].includes(mode)) throw new Error(`COMPARE_MODE is off or hit, not ${mode}`);
+if (!["off", "hit", "cold"].includes(mode)) throw new Error(`COMPARE_MODE is off, hit or cold, not ${mode}`);
 for (const file of ["worker.js", "index.js", "index_bg.wasm"]) {
   if (!existsSync(join(base, file))) throw new Error(`${base} holds no ${file}: not a Worker's build directory`);
 }
@@ -52,7 +54,22 @@ async function dispatch(mf, path) {
   return response;
 }
 
+const sorted = (values) => [...values].sort((a, b) => a - b);
+const quartiles = (ratios) => {
+  const ordered = sorted(ratios);
+  const at = (q) => ordered[Math.min(ordered.length - 1, Math.floor(q * ordered.length))].toFixed(3);
+  return `${at(0.25)}–${at(0.75)}`;
+};
+
 const mocksServer = await startMockOrigins();
+if (mode === "cold") {
+  try {
+    await compareColdStarts();
+  } finally {
+    await mocksServer.stop();
+  }
+  process.exit();
+}
 const mocks = new MockControl(mocksServer.url);
 const vars = mode === "hit" ? ALWAYS_FRESH : NO_CACHE;
 const options = { quiet: true, vars, rateLimit: UNLIMITED };
@@ -95,12 +112,10 @@ try {
   }
   console.log(`\n## ${frontend}, ${mode === "hit" ? "every request a HIT" : "cache off"}: current build against ${base}`);
   console.log(`(${rounds} rounds of ${requests} requests, ${concurrency} in flight, ${together ? "both batches of a round at once" : "batches alternating, the order reversed every round"}${pinned ? "; Workers on their own core" : ""})\n`);
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const quartile = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(3);
   table([
     ["build", "CPU ms/req (min–median–max)", "current / kept (min–median–max)", "quartiles"],
     ["kept", spread(cpu.kept), "", ""],
-    ["current", spread(cpu.current), spread(ratios, 3), `${quartile(0.25)}–${quartile(0.75)}`],
+    ["current", spread(cpu.current), spread(ratios, 3), quartiles(ratios)],
   ]);
   if (unexpected > 0) {
     console.log(`\n${unexpected} answers were not a 200${mode === "hit" ? " HIT" : ""}: the figures compare something else`);
@@ -109,4 +124,51 @@ try {
 } finally {
   await Promise.all(sides.map((side) => side.mf.dispose()));
   await mocksServer.stop();
+}
+
+/**
+ * Cold mode: every round starts one fresh instance of each build (alternating, the order
+ * reversed every round) and times its first request. CPU ticks are too coarse for a single
+ * request, so the figure is the first request's wall time, on the Workers' own core.
+ */
+async function compareColdStarts() {
+  const path = process.env.COMPARE_PATH ?? "/openapi.json";
+  const builds = [
+    { name: "kept", script: join(kept, "worker.js") },
+    { name: "current", script: undefined },
+  ];
+  const samples = { kept: { readyMs: [], firstMs: [] }, current: { readyMs: [], firstMs: [] } };
+  const ratios = [];
+  let status;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...builds].reverse() : builds;
+    const got = {};
+    for (const build of order) {
+      const started = performance.now();
+      const instance = await withPid(() =>
+        startWorker(frontend, mocksServer.url, { quiet: true, rateLimit: UNLIMITED, ...(build.script ? { script: build.script } : {}) }),
+      );
+      const readyMs = performance.now() - started;
+      try {
+        separateCores([instance.pid], [process.pid, mocksServer.pid]);
+        const t0 = performance.now();
+        const response = await dispatch(instance.mf, path);
+        got[build.name] = performance.now() - t0;
+        status ??= response.status;
+        if (response.status !== status) throw new Error(`${build.name} ${path}: ${response.status}, where the first answer was ${status}`);
+        samples[build.name].readyMs.push(readyMs);
+        samples[build.name].firstMs.push(got[build.name]);
+      } finally {
+        await instance.mf.dispose();
+      }
+    }
+    ratios.push(got.current / got.kept);
+  }
+  console.log(`\n## ${frontend}, first request (${path}, ${status}) to a fresh instance: current build against ${base}`);
+  console.log(`(${rounds} starts of each, alternating, the order reversed every round)\n`);
+  table([
+    ["build", "start to ready ms (min–median–max)", "first request ms (min–median–max)", "current / kept (min–median–max)", "quartiles"],
+    ["kept", spread(samples.kept.readyMs, 0), spread(samples.kept.firstMs, 1), "", ""],
+    ["current", spread(samples.current.readyMs, 0), spread(samples.current.firstMs, 1), spread(ratios, 3), quartiles(ratios)],
+  ]);
 }
