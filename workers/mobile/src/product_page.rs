@@ -102,9 +102,7 @@ impl ProductScreen {
                     .map(|variant| ImageView::new(variant, &image.alt))
             })
             .collect();
-        let description = profile.description.apply(&product.description);
-        let description_cut = description.len() < product.description.len();
-        let description = description.into_owned();
+        let (description, description_cut) = description_start(&product.description, profile);
         let (rating, reviews) = match reviews {
             Some(page) => {
                 let (rating, previews) = review_previews(page, profile);
@@ -143,4 +141,37 @@ fn review_previews(page: ReviewPage, profile: &Profile) -> (Rating, Vec<ReviewPr
         .map(|review| ReviewPreview::shape(review, profile))
         .collect();
     (rating, previews)
+}
+
+/// The start of a description as the screen shows it, and whether it was cut (the screen then
+/// offers "read more"). Told by the text, not by its length: a cut ends in an ellipsis of three
+/// bytes, so a description only a character or two over the limit comes out longer than it was.
+fn description_start(description: &str, profile: &Profile) -> (String, bool) {
+    let start = profile.description.apply(description);
+    let cut = start != description;
+    (start.into_owned(), cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_within_the_limit_is_whole_and_not_cut() {
+        let text = "Small, light and quiet.";
+        assert_eq!(
+            description_start(text, &profile::PROFILE),
+            (text.to_owned(), false)
+        );
+    }
+
+    #[test]
+    fn a_description_just_over_the_limit_is_cut_though_the_cut_is_longer_in_bytes() {
+        // 201 characters: cut before the last word, 199 letters and an ellipsis are 202 bytes.
+        let text = format!("{} b", "a".repeat(199));
+        let (start, cut) = description_start(&text, &profile::PROFILE);
+        assert!(start.len() > text.len());
+        assert_eq!(start, format!("{}…", "a".repeat(199)));
+        assert!(cut);
+    }
 }
