@@ -76,6 +76,9 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       await load((id) => dispatch(floor.mf, `/hit?key=${encodeURIComponent(keyOf[frontend][id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
     }
 
+    const js = subjects.find((s) => s.name === JS_REPLICA);
+    const parity = js && (await sameScreens(subjects.find((s) => s.name === "mobile").off.mf, js.off.mf));
+
     const modes = [
       { mode: "cache off", requests: missRequests, ids: missId, rust: (s) => s.off, floorPath: (f, id) => `/miss/${id}?reviews=${PAGE_CALLS[f].reviews}&related=${PAGE_CALLS[f].related}`, cache: null },
       { mode: "HIT", requests: hitRequests, ids: hotId, rust: (s) => s.hit, floorPath: (f, id) => `/hit?key=${encodeURIComponent(keyOf[f][id])}`, cache: "HIT" },
@@ -105,13 +108,30 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
         }
       }
     }
-    return { results, pinned };
+    return { results, pinned, parity };
   } finally {
     await Promise.all([floor, ...subjects.flatMap((s) => [s.off, s.hit])].map((i) => i.dispose()));
   }
 }
 
-export function printCpu({ results, pinned }) {
+/** Products the JS page is checked on before it is measured. */
+const PARITY_PRODUCTS = 100;
+
+/**
+ * Whether the JS page does the Rust Worker's job: the screens both answer for the same products,
+ * compared as JSON values (the Rust Worker writes an average of 4 as 4.0, JavaScript as 4).
+ */
+async function sameScreens(rustMf, jsMf) {
+  const differing = [];
+  for (let id = 1; id <= PARITY_PRODUCTS; id++) {
+    const [rust, js] = await Promise.all([rustMf, jsMf].map(async (mf) => (await mf.dispatchFetch(`http://bff.test/api/products/${id}`)).text()));
+    const value = (text) => JSON.stringify(JSON.parse(text));
+    if (value(rust) !== value(js)) differing.push(id);
+  }
+  return { checked: PARITY_PRODUCTS, differing };
+}
+
+export function printCpu({ results, pinned, parity }) {
   console.log(pinned ? "(Workers on their own core, load generator and mock origins on the other)\n" : "(Workers and load generator share the cores)\n");
   const rows = [["mode", "c", "worker", "CPU ms/req (min–median–max)", "floor ms/req", "ratio to floor", "req/s", "floor req/s", "p50 ms", "p99 ms", "unexpected"]];
   for (const { mode, concurrency, frontend, floorRuns, rustRuns } of results) {
@@ -141,6 +161,11 @@ export function printCpu({ results, pinned }) {
   if (replicaRows.length > 1) {
     console.log("");
     table(replicaRows);
+  }
+  if (parity) {
+    const same = parity.checked - parity.differing.length;
+    console.log(`(${JS_REPLICA} answered the same screen as mobile for ${same} of ${parity.checked} products, cache off${parity.differing.length ? `; not for ${parity.differing.slice(0, 10).join(", ")}: the two pages do different work` : ""})`);
+    if (parity.differing.length) process.exitCode = 1;
   }
   const wrong = results.flatMap((r) => [...r.rustRuns, ...r.floorRuns].flatMap((run) => run.unexpected)).slice(0, 5);
   if (wrong.length) console.log(`unexpected answers, e.g.: ${wrong.join("; ")}`);

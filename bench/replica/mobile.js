@@ -11,9 +11,9 @@
 // (gallery of 4 small images, description cut at 200 characters on a word, 3 reviews cut at
 // 120, 4 related cards), an ETag over the body, the entry stored for the next request; the
 // same response headers (security headers, Vary, Cache-Control, X-BFF-Cache, Server-Timing)
-// and one structured log line. Only that one page, only the default (non Save-Data) variant; its
-// body is the Rust Worker's byte for byte for most products (a review cut may end a word earlier
-// or later: this counts UTF-16 units where Rust counts characters).
+// and one structured log line. Only that one page, only the default (non Save-Data) variant, in
+// the four languages the Rust Worker speaks; make bench checks, before it measures, that both
+// answer the same screen (as JSON) for the same products.
 
 // The shared timer of the Rust Workers' platform side: the same timing for the same calls.
 import { alarm } from "../../shared/js/platform.js";
@@ -77,7 +77,8 @@ async function answer(head, env, ctx, requestId) {
   };
   const cached = windows.fresh_ms + windows.grace_ms + windows.max_stale_ms > 0;
   const timings = [];
-  const key = `v1:mobile:product:id=${id}:lang=en:full`;
+  const locale = localeOf(head["accept-language"]);
+  const key = `v1:mobile:product:id=${id}:lang=${locale}:full`;
   if (cached) {
     const read = Date.now();
     const entry = await env.BFF_CACHE.getWithMetadata(key, { type: "stream" }).catch(() => null);
@@ -97,7 +98,7 @@ async function answer(head, env, ctx, requestId) {
     return failure(failed.outcome === "timeout" ? 504 : 503, "origin_unavailable", `The ${failed.name} service is unavailable.`, timings);
   }
   const [product, price, stock, reviews, related] = answers.map((a) => (a.outcome === "ok" ? a.json : null));
-  const screen = shape(product, price, stock, reviews, related);
+  const screen = shape(product, price, stock, reviews, related, locale);
   const body = JSON.stringify(screen);
   const etag = tagOf(body);
   if (cached && !screen.degraded) {
@@ -129,34 +130,87 @@ async function exchange(invocation, url, requestId, timeoutMs, name) {
   }
 }
 
-function money(minor, currency) {
-  const amount = `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`;
-  return { amount, currency, formatted: `${currency === "EUR" ? "€" : `${currency} `}${amount}` };
+/** How each supported language writes a number: group separator, decimal mark. */
+const SEPARATORS = { en: [",", "."], de: [".", ","], nl: [".", ","], fr: ["\u202f", ","] };
+const SYMBOLS = { EUR: "€", USD: "$", GBP: "£", JPY: "¥" };
+
+/** The supported language the client prefers most (by q, ties in its order); English otherwise. */
+function localeOf(header) {
+  if (!header) return "en";
+  let best = null;
+  let bestWeight = 0;
+  for (const range of header.slice(0, 256).split(",").slice(0, 16)) {
+    const [tag, ...params] = range.split(";");
+    const primary = tag.trim().split(/[-_]/)[0].toLowerCase();
+    if (!(primary in SEPARATORS)) continue;
+    let weight = 1000;
+    for (const param of params) {
+      const [name, value] = param.split("=");
+      if (value !== undefined && name.trim().toLowerCase() === "q") {
+        const q = value.trim();
+        weight = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(q) ? Math.round(Number(q) * 1000) : -1;
+        break;
+      }
+    }
+    if (weight > bestWeight) [best, bestWeight] = [primary, weight];
+  }
+  return best ?? "en";
 }
 
+function money(minor, currency, locale) {
+  const digits = ["JPY", "KRW", "ISK"].includes(currency) ? 0 : 2;
+  const scale = 10 ** digits;
+  const major = Math.floor(minor / scale);
+  const fraction = digits ? String(minor % scale).padStart(digits, "0") : "";
+  const amount = digits ? `${major}.${fraction}` : `${major}`;
+  const [group, decimal] = SEPARATORS[locale];
+  const grouped = String(major).replace(/\B(?=(\d{3})+$)/g, group) + (digits ? `${decimal}${fraction}` : "");
+  const symbol = SYMBOLS[currency];
+  let formatted;
+  if (locale === "en") formatted = symbol ? `${symbol}${grouped}` : `${grouped} ${currency}`;
+  else if (locale === "nl") formatted = `${symbol ?? currency}\u00a0${grouped}`;
+  else formatted = `${grouped}\u00a0${symbol ?? currency}`;
+  return { amount, currency, formatted };
+}
+
+/** At most `max` characters, cut at the last word that fits, trailing punctuation dropped, and an ellipsis. */
 function cut(text, max) {
-  if (text.length <= max) return text;
-  const at = text.lastIndexOf(" ", max);
-  return `${text.slice(0, at > 0 ? at : max)}…`;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  let head = chars.slice(0, max - 1).join("");
+  if (!/^\s/u.test(chars[max - 1])) {
+    const space = head.search(/\s\S*$/u);
+    if (space > 0) head = head.slice(0, space);
+  }
+  return `${head.replace(/[\s,;:.-]+$/u, "")}…`;
 }
 
-function shape(product, price, stock, reviews, related) {
+const LABELS = { in_stock: "In stock", out_of_stock: "Out of stock", backorder: "Available to order" };
+
+function availability(stock) {
   const available = stock.warehouses.reduce((sum, w) => sum + Math.max(0, w.on_hand - w.reserved), 0);
   const state = available === 0 ? (stock.backorderable ? "backorder" : "out_of_stock") : available <= stock.low_stock_threshold ? "low_stock" : "in_stock";
+  if (state === "low_stock") return { state, label: `Only ${available} left`, count: available };
+  const view = { state, label: LABELS[state] };
+  if (available === 0 && stock.restock_eta) view.restockDate = Array.from(stock.restock_eta).slice(0, 10).join("");
+  return view;
+}
+
+function shape(product, price, stock, reviews, related, locale) {
   const description = cut(product.description, 200);
   const screen = {
     id: product.id,
     name: product.name,
     brand: product.brand,
-    price: money(price.sale_price_minor ?? price.list_price_minor, price.currency),
-    ...(price.sale_price_minor != null && { wasPrice: money(price.list_price_minor, price.currency) }),
-    availability: { state, label: { in_stock: "In stock", low_stock: `Only ${available} left`, out_of_stock: "Sold out", backorder: "On backorder" }[state] },
+    price: money(price.sale_price_minor ?? price.list_price_minor, price.currency, locale),
+    ...(price.sale_price_minor != null && { wasPrice: money(price.list_price_minor, price.currency, locale) }),
+    availability: availability(stock),
     images: product.images.slice(0, 4).flatMap((image) => {
       const variant = image.variants.find((v) => v.size === "small");
       return variant ? [{ url: variant.url, width: variant.width, height: variant.height, alt: image.alt }] : [];
     }),
     description,
-    ...(description.length < product.description.length && { descriptionCut: true }),
+    ...(description !== product.description && { descriptionCut: true }),
   };
   const degraded = [];
   if (reviews) {
@@ -176,7 +230,7 @@ function shape(product, price, stock, reviews, related) {
       return {
         id: item.product_id,
         name: item.name,
-        price: money(item.price_minor, item.currency).formatted,
+        price: money(item.price_minor, item.currency, locale).formatted,
         ...(thumb && { image: { url: thumb.url, width: thumb.width, height: thumb.height, alt: item.name } }),
       };
     });
