@@ -2,9 +2,10 @@
 // start, as `make bench` reports them.
 //
 // Each Worker runs in its own Miniflare instance, which is its own workerd process; the figure is
-// that process's CPU time (utime + stime, in nanoseconds: see `cpuSeconds`) over a batch, divided by the batch's requests. Batches
-// run in alternation (floor, Worker, floor, Worker, …), the order reversed every round, so that
-// the machine's drift falls on both sides alike; a round's ratio compares batches of that round.
+// that process's CPU time (utime + stime, in nanoseconds: see `cpuSeconds`) over a batch,
+// divided by the batch's requests. Batches run in alternation (floor, Worker, floor, Worker, …),
+// the order reversed every round, so that the machine's drift falls on both sides alike; a
+// round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
 
