@@ -60,7 +60,7 @@ async function totalOriginRequests() {
 
 try {
   if (ONLY.has("cpu")) {
-    const rounds = Number(env("BENCH_ROUNDS", 8));
+    const rounds = Number(env("BENCH_ROUNDS", 20));
     const concurrencies = env("BENCH_CPU_CONCURRENCY", "1,10,50").split(",").map(Number);
     const missRequests = Number(env("BENCH_MISS_REQUESTS", 150));
     const hitRequests = Number(env("BENCH_HIT_REQUESTS", 300));
@@ -70,7 +70,7 @@ try {
     console.log(" the floor: the rate-limit call, then the same origin fetches with bodies read (cache off) or one KV getWithMetadata streamed back (HIT))");
   }
   if (ONLY.has("cold")) {
-    const starts = Number(env("BENCH_COLD_STARTS", 10));
+    const starts = Number(env("BENCH_COLD_STARTS", 20));
     const path = env("BENCH_COLD_PATH", "/openapi.json");
     console.log(`\n## Cold start: the first request to a fresh instance, no origin call (${starts} starts each, alternating)\n`);
     printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }));
