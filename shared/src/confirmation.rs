@@ -209,4 +209,29 @@ mod tests {
             assert_eq!(check(garbage), "invalid_confirmation");
         }
     }
+
+    proptest::proptest! {
+        /// Any `X-Confirmation` a client sends, and any of its bytes changed in a real one, is
+        /// refused with a 400 and never panics: only the token issued for this cart passes.
+        #[test]
+        fn any_other_token_is_refused(
+            garbage in "\\PC{0,200}",
+            encoded in proptest::collection::vec(proptest::num::u8::ANY, 0..96),
+            at in 0usize..64,
+            flip in 1u8..=255,
+        ) {
+            let signer = ConfirmationSigner::new("a secret of some length", 120_000);
+            for token in [garbage, URL_SAFE_NO_PAD.encode(&encoded)] {
+                let refused = signer.check(&token, "usr-1", Some(&cart(1)), NOW);
+                proptest::prop_assert_eq!(refused.map_err(|error| error.status()), Err(400));
+            }
+            let mut bytes = URL_SAFE_NO_PAD.decode(signer.issue("usr-1", &cart(1), NOW)).unwrap_or_default();
+            let at = at % bytes.len().max(1);
+            if let Some(byte) = bytes.get_mut(at) {
+                *byte ^= flip;
+            }
+            let edited = signer.check(&URL_SAFE_NO_PAD.encode(&bytes), "usr-1", Some(&cart(1)), NOW);
+            proptest::prop_assert!(edited.is_err());
+        }
+    }
 }

@@ -199,4 +199,28 @@ mod tests {
             "CHF\u{a0}12,00"
         );
     }
+
+    proptest::proptest! {
+        /// Any `Accept-Language` a client sends picks one of the supported languages, English
+        /// when it names none of them, and never panics (the header is cut on a character).
+        #[test]
+        fn any_header_picks_a_supported_language(header in "\\PC{0,400}") {
+            let picked = Locale::from_accept_language(Some(&header));
+            proptest::prop_assert!(Locale::ALL.contains(&picked));
+            let lower = header.to_ascii_lowercase();
+            if !Locale::ALL.iter().any(|locale| lower.contains(locale.tag())) {
+                proptest::prop_assert_eq!(picked, Locale::En);
+            }
+        }
+
+        /// A supported language listed alone with any valid weight above zero is picked.
+        #[test]
+        fn a_lone_weighted_language_is_picked(index in 0usize..4, q in 1u16..=1000, region in "[A-Z]{0,2}") {
+            let locale = Locale::ALL[index];
+            let tag = if region.is_empty() { locale.tag().to_owned() } else { format!("{}-{region}", locale.tag()) };
+            let weight = if q == 1000 { "1".to_owned() } else { format!("0.{q:03}") };
+            let header = format!("{tag};q={weight}");
+            proptest::prop_assert_eq!(Locale::from_accept_language(Some(&header)), locale);
+        }
+    }
 }

@@ -388,4 +388,22 @@ mod tests {
         );
         assert_eq!(Availability::from_stock(6, 5, false), Availability::InStock);
     }
+
+    proptest::proptest! {
+        /// Any origin text cut to any limit: at most that many characters, the text itself when
+        /// it fits, and otherwise a start of it followed by the ellipsis.
+        #[test]
+        fn a_cut_is_a_start_of_the_text_within_the_limit(text in "\\PC{0,300}", max in 0usize..250) {
+            let cut = truncate_at_word(&text, max);
+            proptest::prop_assert!(cut.chars().count() <= max);
+            if text.chars().count() <= max {
+                proptest::prop_assert_eq!(cut.as_ref(), text.as_str());
+            } else if max > 0 {
+                let start = cut.strip_suffix('…');
+                proptest::prop_assert!(start.is_some_and(|start| text.starts_with(start)));
+            } else {
+                proptest::prop_assert_eq!(cut.as_ref(), "");
+            }
+        }
+    }
 }

@@ -226,4 +226,19 @@ mod tests {
         assert!(is_write("POST") && is_write("DELETE") && is_write("PUT"));
         assert!(!is_write("GET") && !is_write("HEAD") && !is_write("OPTIONS"));
     }
+
+    proptest::proptest! {
+        /// Any `ALLOWED_ORIGIN` var parses or is refused with a reason, and any `Origin` or
+        /// `Referer` a request states is admitted or refused with a 403, never a panic.
+        #[test]
+        fn any_origin_is_admitted_or_refused(raw in "\\PC{0,120}", origin in "\\PC{0,120}", referer in "\\PC{0,120}") {
+            let allowed = AllowedOrigins::parse(&raw).unwrap_or_else(|_| AllowedOrigins::none());
+            if let Err(error) = check(Some(&origin), Some(&referer), &allowed) {
+                proptest::prop_assert_eq!(error.status(), 403);
+            }
+            if let Err(error) = check(None, Some(&referer), &web()) {
+                proptest::prop_assert_eq!(error.status(), 403);
+            }
+        }
+    }
 }

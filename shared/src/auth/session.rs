@@ -404,4 +404,19 @@ mod tests {
             serde_json::json!({"user": {"id": "usr-1", "name": "Demo"}, "expiresAt": 1_800_000, "idleExpiresAt": 1_700_000})
         );
     }
+
+    proptest::proptest! {
+        /// Any `Cookie` header: the session cookie is found when the header carries it between
+        /// other cookies, and nothing panics on the rest.
+        #[test]
+        fn the_session_cookie_is_found_in_any_header(
+            before in "[a-z]{1,8}=[!-:<-~]{0,16}",
+            value in "[A-Za-z0-9_-]{1,64}",
+            after in "\\PC{0,100}",
+        ) {
+            let _ = cookie_value(&after, COOKIE);
+            let header = format!("{before}; {COOKIE}={value}; {after}");
+            proptest::prop_assert_eq!(cookie_value(&header, COOKIE), Some(value.as_str()));
+        }
+    }
 }

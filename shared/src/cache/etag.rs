@@ -90,4 +90,21 @@ mod tests {
         assert!(!if_none_match("\"other\"", &tag));
         assert!(!if_none_match("", &tag));
     }
+
+    proptest::proptest! {
+        /// Any `If-None-Match` a client sends is answered without a panic; a list that names the
+        /// tag (weak or strong) among anything else matches it, and `*` matches every tag.
+        #[test]
+        fn a_listed_tag_matches_and_nothing_panics(
+            header in "\\PC{0,200}",
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+            weak in proptest::bool::ANY,
+        ) {
+            let tag = etag(&body);
+            let _ = if_none_match(&header, &tag);
+            let listed = format!("{header}, {}{tag}", if weak { "W/" } else { "" });
+            proptest::prop_assert!(if_none_match(&listed, &tag));
+            proptest::prop_assert!(if_none_match("*", &tag));
+        }
+    }
 }
