@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, separateCores, spread, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, load, separateCores, spread, table, withPid } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.COMPARE_WORKER ?? "mobile";
@@ -48,11 +48,6 @@ const hotId = (i) => 1 + (i % HOT_PRODUCTS) * 97;
 const missId = (i) => 1 + ((i * 37) % 5000);
 const ids = mode === "hit" ? hotId : missId;
 
-async function dispatch(mf, path) {
-  const response = await mf.dispatchFetch(`http://bff.test${path}`);
-  await response.arrayBuffer();
-  return response;
-}
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const quartiles = (ratios) => {

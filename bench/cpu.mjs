@@ -7,7 +7,7 @@
 // the order reversed every round, so that the machine's drift falls on both sides alike; a
 // round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, load, median, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, load, median, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -19,11 +19,6 @@ const HOT_PRODUCTS = 50;
 const hotId = (i) => 1 + (i % HOT_PRODUCTS) * 97;
 const missId = (i) => 1 + ((i * 37) % 5000);
 
-async function dispatch(mf, path) {
-  const response = await mf.dispatchFetch(`http://bff.test${path}`);
-  await response.arrayBuffer();
-  return response;
-}
 
 /** The subject's name in the report: the JavaScript replica of mobile's page is "mobile (JS)". */
 const JS_REPLICA = "mobile (JS)";

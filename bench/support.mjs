@@ -29,6 +29,22 @@ function stat(pid) {
   return { comm: text.slice(text.indexOf("(") + 1, text.lastIndexOf(")")), fields: text.slice(text.lastIndexOf(")") + 2).split(" ") };
 }
 
+/**
+ * The request headers of every measured request. Miniflare's entry Worker compresses a JSON
+ * answer for a client that accepts gzip, in the Worker's own workerd process; deployed, the edge
+ * compresses outside the Worker and bills it no CPU. That cost grows with the answer, so it fell
+ * on the Workers' pages (2.6–11 KB) and hardly on the floor's few bytes. Measured requests ask
+ * for the body as it is, unless `BENCH_ACCEPT_ENCODING` names an encoding.
+ */
+export const MEASURED_HEADERS = { "accept-encoding": process.env.BENCH_ACCEPT_ENCODING ?? "identity" };
+
+/** One measured request to an instance, its body read to the end. */
+export async function dispatch(mf, path) {
+  const response = await mf.dispatchFetch(`http://bff.test${path}`, { headers: MEASURED_HEADERS });
+  await response.arrayBuffer();
+  return response;
+}
+
 /** The workerd processes this process started (Miniflare runs one per instance). */
 export function workerdPids() {
   const pids = new Set();
