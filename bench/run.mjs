@@ -60,10 +60,10 @@ async function totalOriginRequests() {
 
 try {
   if (ONLY.has("cpu")) {
-    const rounds = Number(env("BENCH_ROUNDS", 20));
+    const rounds = Number(env("BENCH_ROUNDS", 10));
     const concurrencies = env("BENCH_CPU_CONCURRENCY", "1,10,50").split(",").map(Number);
-    const missRequests = Number(env("BENCH_MISS_REQUESTS", 150));
-    const hitRequests = Number(env("BENCH_HIT_REQUESTS", 300));
+    const missRequests = Number(env("BENCH_MISS_REQUESTS", 400));
+    const hitRequests = Number(env("BENCH_HIT_REQUESTS", 800));
     console.log(`\n## CPU per product-page request: each Worker's workerd process against the floor (${rounds} alternating rounds; ${missRequests} requests a batch cache off, ${hitRequests} on a HIT)\n`);
     printCpu(await cpuSection(mocksServer.url, mocks, CPU_FRONTENDS, { rounds, concurrencies, missRequests, hitRequests, mocksPid: mocksServer.pid }));
     console.log("(CPU: utime + stime of the instance's own workerd process over a batch, per request; ratio: the Worker's batch over the floor's in the same round;");
