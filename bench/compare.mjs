@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, load, separateCores, spread, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, hotId, load, missId, separateCores, spread, table, withPid } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.COMPARE_WORKER ?? "mobile";
@@ -43,15 +43,10 @@ rmSync(kept, { recursive: true, force: true });
 mkdirSync(kept, { recursive: true });
 cpSync(resolve(base), kept, { recursive: true });
 
-const HOT_PRODUCTS = 50;
-const hotId = (i) => 1 + (i % HOT_PRODUCTS) * 97;
-const missId = (i) => 1 + ((i * 37) % 5000);
 const ids = mode === "hit" ? hotId : missId;
 
-
-const sorted = (values) => [...values].sort((a, b) => a - b);
 const quartiles = (ratios) => {
-  const ordered = sorted(ratios);
+  const ordered = [...ratios].sort((a, b) => a - b);
   const at = (q) => ordered[Math.min(ordered.length - 1, Math.floor(q * ordered.length))].toFixed(3);
   return `${at(0.25)}–${at(0.75)}`;
 };
@@ -123,8 +118,8 @@ try {
 
 /**
  * Cold mode: every round starts one fresh instance of each build (alternating, the order
- * reversed every round) and times its first request. CPU ticks are too coarse for a single
- * request, so the figure is the first request's wall time, on the Workers' own core.
+ * reversed every round) and times its first request, on the Workers' own core: its wall time
+ * (the ratio) and its workerd process's CPU time.
  */
 async function compareColdStarts() {
   const path = process.env.COMPARE_PATH ?? "/openapi.json";
@@ -132,7 +127,7 @@ async function compareColdStarts() {
     { name: "kept", script: join(kept, "worker.js") },
     { name: "current", script: undefined },
   ];
-  const samples = { kept: { readyMs: [], firstMs: [] }, current: { readyMs: [], firstMs: [] } };
+  const samples = { kept: { readyMs: [], firstMs: [], cpuMs: [] }, current: { readyMs: [], firstMs: [], cpuMs: [] } };
   const ratios = [];
   let status;
   for (let round = 0; round < rounds; round++) {
@@ -147,8 +142,10 @@ async function compareColdStarts() {
       try {
         separateCores([instance.pid], [process.pid, mocksServer.pid]);
         const t0 = performance.now();
+        const cpu0 = cpuSeconds(instance.pid);
         const response = await dispatch(instance.mf, path);
         got[build.name] = performance.now() - t0;
+        samples[build.name].cpuMs.push((cpuSeconds(instance.pid) - cpu0) * 1000);
         status ??= response.status;
         if (response.status !== status) throw new Error(`${build.name} ${path}: ${response.status}, where the first answer was ${status}`);
         samples[build.name].readyMs.push(readyMs);
@@ -162,8 +159,8 @@ async function compareColdStarts() {
   console.log(`\n## ${frontend}, first request (${path}, ${status}) to a fresh instance: current build against ${base}`);
   console.log(`(${rounds} starts of each, alternating, the order reversed every round)\n`);
   table([
-    ["build", "start to ready ms (min–median–max)", "first request ms (min–median–max)", "current / kept (min–median–max)", "quartiles"],
-    ["kept", spread(samples.kept.readyMs, 0), spread(samples.kept.firstMs, 1), "", ""],
-    ["current", spread(samples.current.readyMs, 0), spread(samples.current.firstMs, 1), spread(ratios, 3), quartiles(ratios)],
+    ["build", "start to ready ms (min–median–max)", "first request ms (min–median–max)", "its CPU ms", "current / kept (min–median–max)", "quartiles"],
+    ["kept", spread(samples.kept.readyMs, 0), spread(samples.kept.firstMs, 1), spread(samples.kept.cpuMs, 1), "", ""],
+    ["current", spread(samples.current.readyMs, 0), spread(samples.current.firstMs, 1), spread(samples.current.cpuMs, 1), spread(ratios, 3), quartiles(ratios)],
   ]);
 }

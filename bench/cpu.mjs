@@ -7,7 +7,7 @@
 // the order reversed every round, so that the machine's drift falls on both sides alike; a
 // round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, load, median, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, hotId, load, median, missId, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -15,11 +15,6 @@ const PAGE_CALLS = {
   mobile: { reviews: 3, related: 4 },
   voice: { reviews: 1, related: 0 },
 };
-const HOT_PRODUCTS = 50;
-const hotId = (i) => 1 + (i % HOT_PRODUCTS) * 97;
-const missId = (i) => 1 + ((i * 37) % 5000);
-
-
 /** The subject's name in the report: the JavaScript replica of mobile's page is "mobile (JS)". */
 const JS_REPLICA = "mobile (JS)";
 

@@ -20,7 +20,7 @@ import { gzipSync } from "node:zlib";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 import { coldSection, cpuSection, printCold, printCpu } from "./cpu.mjs";
-import { UNLIMITED, percentile, table } from "./support.mjs";
+import { HOT_PRODUCTS, UNLIMITED, percentile, table } from "./support.mjs";
 
 const FRONTENDS = ["web", "mobile"];
 const CPU_FRONTENDS = ["web", "mobile", "voice"];
@@ -37,7 +37,6 @@ const workers = Object.fromEntries(
   await Promise.all(FRONTENDS.map(async (f) => [f, await startWorker(f, mocksServer.url, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED })])),
 );
 const CACHE_REQUESTS = Number(process.env.BENCH_CACHE_REQUESTS ?? 1000);
-const HOT_PRODUCTS = 50;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 
 /** A fixed pseudo-random sequence (mulberry32), so every run asks for the same products in order. */

@@ -38,6 +38,13 @@ function stat(pid) {
  */
 export const MEASURED_HEADERS = { "accept-encoding": process.env.BENCH_ACCEPT_ENCODING ?? "identity" };
 
+/** The hot set of a HIT run: 50 products, spread over the catalog. */
+export const HOT_PRODUCTS = 50;
+/** The `i`-th product of a HIT run, cycling through the hot set. */
+export const hotId = (i) => 1 + (i % HOT_PRODUCTS) * 97;
+/** The `i`-th product of a cache-off run, spread over 5,000 so that origins see varied ids. */
+export const missId = (i) => 1 + ((i * 37) % 5000);
+
 /** One measured request to an instance, its body read to the end. */
 export async function dispatch(mf, path) {
   const response = await mf.dispatchFetch(`http://bff.test${path}`, { headers: MEASURED_HEADERS });
