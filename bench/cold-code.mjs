@@ -1,24 +1,25 @@
-// `make cold-code`: the wasm a fresh isolate's first request runs, function by function.
+// `make cold-code`: the wasm V8 compiles for a fresh isolate's first request, function by function.
 //
-// V8 compiles a wasm function the first time it runs, so the bytes of code a request runs for
-// the first time are most of what an isolate's first request costs beyond the floor's (see
-// README, Performance). This loads an instrumented copy of a Worker (wasm-opt --log-execution:
-// every function records its index when entered), sends it two requests, and reads through the
-// isolate's inspector which functions ran at start-up, on the first request and on the second.
-// What only the first request runs is work that belongs at start-up; what every request runs,
-// and its size, is what a first request must compile.
+// V8 compiles a wasm function (Liftoff, on the isolate's own thread) the first time it runs, so
+// what a request runs for the first time is compiled while that request waits: most of what an
+// isolate's first request costs beyond the floor's (see README, Performance). This loads the
+// built Worker as it is, with V8's own trace of each compilation turned on
+// (MINIFLARE_WORKERD_V8_FLAGS=--trace-wasm-compilation-times: the function, its size and the
+// time V8 took), sends it the same path twice, and prints what V8 compiled at start-up, on the
+// first request and on the second, and how long that took. A function compiled at start-up and
+// again on the first request is one the runtime dropped in between (V8's Liftoff code flushing;
+// none is compiled twice with --no-flush-liftoff-code).
 //
 // COLD_WORKER (web, mobile or voice; default mobile), COLD_PATH (default /openapi.json, the
 // bench's cold request; /api/products/1 for a product page), COLD_CACHE (on, or off: every
 // request fans out, so the second request runs the same path as the first; default on),
 // COLD_TOP (default 30).
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { freePort, inspect, table } from "./support.mjs";
+import { table } from "./support.mjs";
 
 class Reader {
   constructor(bytes, at = 0) {
@@ -75,75 +76,63 @@ const frontend = process.env.COLD_WORKER ?? "mobile";
 const path = process.env.COLD_PATH ?? "/openapi.json";
 const top = Number(process.env.COLD_TOP ?? 30);
 const cacheOff = process.env.COLD_CACHE === "off";
-const WASM_OPT = process.env.WASM_OPT_BIN ?? "wasm-opt";
-const FEATURES = ["bulk-memory", "reference-types", "sign-ext", "mutable-globals", "nontrapping-float-to-int", "multivalue"];
 
-const build = join(ROOT, "workers", frontend, "build");
-const copy = join(ROOT, "test-output", "cold-code", frontend);
-rmSync(copy, { recursive: true, force: true });
-mkdirSync(copy, { recursive: true });
-cpSync(join(build, "worker.js"), join(copy, "worker.js"));
-execFileSync(WASM_OPT, [join(build, "index_bg.wasm"), "--log-execution", "--debuginfo", ...FEATURES.map((f) => `--enable-${f}`), "-o", join(copy, "index_bg.wasm")]);
-// The instrumented module imports `log_execution`; the glue's import object gets it.
-const glue = readFileSync(join(build, "index.js"), "utf8");
-const instancing = /new WebAssembly\.Instance\((\w+),(\w+)\(\)\)/g;
-if (!instancing.test(glue)) throw new Error("the glue's `new WebAssembly.Instance(module, imports())` was not found");
-writeFileSync(
-  join(copy, "index.js"),
-  "const __withExecutionLog=(imports)=>{globalThis.__executed=[];const log=(id)=>globalThis.__executed.push(id);" +
-    "for(const module of Object.values(imports))module.log_execution=log;return imports};\n" +
-    glue.replace(instancing, "new WebAssembly.Instance($1,__withExecutionLog($2()))"),
-);
+const module = readModule(readFileSync(join(ROOT, "workers", frontend, "build", "index_bg.wasm")));
+/** By index in the module's function space (imports first), as V8 numbers them. */
+const nameOf = (index) => tidy(module.names.get(index) ?? `function ${index}`);
 
-const original = readModule(readFileSync(join(build, "index_bg.wasm")));
-const instrumented = readModule(readFileSync(join(copy, "index_bg.wasm")));
-/** The function each logged id marks the entry of (loops log ids of their own), by index among defined functions. */
-const entryOf = new Map();
-instrumented.bodies.forEach((body, defined) => {
-  const id = loggedEntry(body, instrumented.logImport);
-  if (id !== undefined) entryOf.set(id, defined);
-});
-const nameOf = (defined) => tidy(instrumented.names.get(instrumented.functionImports + defined) ?? `function ${defined}`);
-const sizeOf = (defined) => original.bodies[defined]?.length ?? 0;
+// "Compiled function 0x…#905 using Liftoff, took 1437 μs and 1203360 bytes; bodysize 16878 …"
+const COMPILED = /Compiled function \S+#(\d+) using (\w+), took (\d+) .s and \d+ bytes; bodysize (\d+)/;
+const compiled = [];
+let phase = "start-up";
+let lastLine = performance.now();
+process.env.MINIFLARE_WORKERD_V8_FLAGS = [process.env.MINIFLARE_WORKERD_V8_FLAGS, "--trace-wasm-compilation-times"].filter(Boolean).join(" ");
+/** Until the runtime has written nothing for a while: its trace of what came before is all in. */
+async function settled() {
+  while (performance.now() - lastLine < 300) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 const mocksServer = await startMockOrigins();
-const inspectorPort = await freePort();
-const vars = cacheOff ? NO_CACHE : {};
-const worker = await startWorker(frontend, mocksServer.url, { quiet: true, vars, inspectorPort, script: join(copy, "worker.js") });
+const worker = await startWorker(frontend, mocksServer.url, {
+  quiet: true,
+  vars: cacheOff ? NO_CACHE : {},
+  runtimeLine(line) {
+    lastLine = performance.now();
+    const match = COMPILED.exec(line);
+    if (match) compiled.push({ phase, index: Number(match[1]), tier: match[2], us: Number(match[3]), bytes: Number(match[4]) });
+  },
+});
 try {
-  const session = await inspect(inspectorPort, `bff-${frontend}`);
-  await session.send("Runtime.enable");
-  const context = session.events.find((event) => event.method === "Runtime.executionContextCreated")?.params.context.id;
-  const ran = async () => {
-    const { result } = await session.send("Runtime.evaluate", { expression: "globalThis.__executed.splice(0).join(',')", returnByValue: true, contextId: context });
-    const functions = new Set();
-    for (const id of String(result.value).split(",").filter(Boolean)) if (entryOf.has(Number(id))) functions.add(entryOf.get(Number(id)));
-    return functions;
-  };
-  const startup = await ran();
+  await settled();
+  phase = "first";
   const first = await worker.fetch(path);
-  const firstRan = await ran();
+  await settled();
+  phase = "second";
   const second = await worker.fetch(path);
-  const secondRan = await ran();
-  session.close();
+  await settled();
   if (first.status >= 500 || second.status >= 500) throw new Error(`${path} answered ${first.status}, then ${second.status}`);
+  if (compiled.length === 0) throw new Error("the runtime traced no compilation: is MINIFLARE_WORKERD_V8_FLAGS passed to workerd?");
 
-  const bytes = (set) => [...set].reduce((sum, f) => sum + sizeOf(f), 0);
-  const kib = (set) => (bytes(set) / 1024).toFixed(1);
-  const firstOnly = new Set([...firstRan].filter((f) => !secondRan.has(f)));
-  console.log(`\n## wasm run by bff-${frontend}: start-up, then GET ${path} twice (${(bytes(new Set(original.bodies.keys())) / 1024).toFixed(0)} KiB of code in ${original.bodies.length} functions)\n`);
+  const liftoff = (when) => compiled.filter((c) => c.phase === when && c.tier === "Liftoff");
+  const atStart = new Set(liftoff("start-up").map((c) => c.index));
+  const sum = (list, key) => list.reduce((total, c) => total + c[key], 0);
+  const row = (label, list) => [label, String(list.length), (sum(list, "bytes") / 1024).toFixed(1), (sum(list, "us") / 1000).toFixed(1)];
+  const firstCompiled = liftoff("first");
+  console.log(`\n## wasm V8 compiled for bff-${frontend}: start-up, then GET ${path} twice (${(module.bodies.reduce((total, body) => total + body.length, 0) / 1024).toFixed(0)} KiB of code in ${module.bodies.length} functions)\n`);
   table([
-    ["when", "functions", "KiB of code"],
-    ["start-up (Isolate.start)", String(startup.size), kib(startup)],
-    [`first request (${first.status})`, String(firstRan.size), kib(firstRan)],
-    ["  of which not run again", String(firstOnly.size), kib(firstOnly)],
-    [`second request (${second.status})`, String(secondRan.size), kib(secondRan)],
+    ["when", "functions compiled", "KiB of wasm", "ms V8 took"],
+    row("start-up (Isolate.start)", liftoff("start-up")),
+    row(`first request (${first.status})`, firstCompiled),
+    row("  of which compiled at start-up too", firstCompiled.filter((c) => atStart.has(c.index))),
+    row(`second request (${second.status})`, liftoff("second")),
   ]);
-  console.log("(V8 compiles a function the first time it runs; start-up's code is compiled again if a request runs it, as the runtime drops it after start-up)\n");
-  const rows = [["function the first request runs, largest first", "bytes", "again?"]];
-  for (const f of [...firstRan].sort((a, b) => sizeOf(b) - sizeOf(a)).slice(0, top)) {
-    const name = nameOf(f);
-    rows.push([name.length > 100 ? `${name.slice(0, 97)}...` : name, String(sizeOf(f)), secondRan.has(f) ? "yes" : "no"]);
+  const optimized = compiled.filter((c) => c.tier !== "Liftoff");
+  if (optimized.length > 0) console.log(`(and ${optimized.length} functions optimized in the background: ${(sum(optimized, "us") / 1000).toFixed(1)} ms)`);
+  console.log("(Liftoff, lazily: a function is compiled the first time it runs; code compiled at start-up and run again by the first request was dropped by the runtime in between)\n");
+  const rows = [["function the first request compiles, longest first", "bytes", "µs", "at start-up too?"]];
+  for (const c of [...firstCompiled].sort((a, b) => b.us - a.us).slice(0, top)) {
+    const name = nameOf(c.index);
+    rows.push([name.length > 100 ? `${name.slice(0, 97)}...` : name, String(c.bytes), String(c.us), atStart.has(c.index) ? "yes" : "no"]);
   }
   table(rows);
 } finally {
@@ -156,24 +145,10 @@ function tidy(name) {
   return name.replace(/::h[0-9a-f]{16}$/, "").replace(/\[[0-9a-f]{16}\]/g, "");
 }
 
-/** The id a function body logs first, if it opens with `i32.const id; call log_execution`. */
-function loggedEntry(body, logImport) {
-  const reader = new Reader(body);
-  const groups = reader.u32();
-  for (let i = 0; i < groups; i++) {
-    reader.u32();
-    reader.valueType();
-  }
-  if (reader.byte() !== 0x41) return undefined;
-  const id = reader.s32();
-  if (reader.byte() !== 0x10) return undefined;
-  return reader.u32() === logImport ? id : undefined;
-}
-
 /** Function bodies, function names and imports of a wasm module. */
 function readModule(bytes) {
   const reader = new Reader(bytes, 8);
-  const module = { bodies: [], names: new Map(), functionImports: 0, logImport: -1 };
+  const module = { bodies: [], names: new Map(), functionImports: 0 };
   while (!reader.done()) {
     const section = reader.byte();
     const size = reader.u32();
@@ -182,10 +157,9 @@ function readModule(bytes) {
       const count = reader.u32();
       for (let i = 0; i < count; i++) {
         reader.name();
-        const field = reader.name();
+        reader.name();
         const kind = reader.byte();
         if (kind === 0) {
-          if (field === "log_execution") module.logImport = module.functionImports;
           module.functionImports++;
           reader.u32();
         } else if (kind === 1) {

@@ -164,12 +164,16 @@ export function printCpu({ results, pinned, parity }) {
 
 /** A request both mobile Workers refuse before any origin call: the same job for the JS page. */
 const REFUSED = { path: "/api/products/0", status: 400 };
+/** A product page with its five origin calls (cache off): the first request a shopper waits for. */
+const PAGE = { path: "/api/products/1", status: 200 };
 
 /**
  * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
  * the floor's static answer, alternating and reversing as above; with mobile, also mobile and its
- * JS page on one request both answer alike (a refused product id). Wall time of that request,
- * and the workerd process's CPU from its start to that answer.
+ * JS page on one request both answer alike (a refused product id), and on a product page with the
+ * cache off (the five origin calls, the parsing and the shaping: the code a shopper's first
+ * request runs). Wall time of that request, and the workerd process's CPU from its start to that
+ * answer.
  */
 export async function coldSection(mocksUrl, frontends, { starts, path }) {
   const rust = (frontend) => () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED });
@@ -180,6 +184,8 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
       ? [
           { name: "mobile", label: "mobile, refused id", start: rust("mobile"), ...REFUSED },
           { name: JS_REPLICA, label: `${JS_REPLICA}, refused id`, start: () => startReplica(mocksUrl), ...REFUSED },
+          { name: "mobile", label: "mobile, product page", start: () => startWorker("mobile", mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED }), ...PAGE },
+          { name: JS_REPLICA, label: `${JS_REPLICA}, product page`, start: () => startReplica(mocksUrl, { vars: NO_CACHE }), ...PAGE },
         ]
       : []),
   ].map((subject) => ({ label: subject.name, ...subject }));
@@ -220,4 +226,10 @@ export function printCold(samples) {
     ]);
   }
   table(rows);
+  // Rust and JavaScript on the same request, same starts: the cost of the Rust Worker's start.
+  for (const request of ["refused id", "product page"]) {
+    const rust = samples[`mobile, ${request}`];
+    const js = samples[`${JS_REPLICA}, ${request}`];
+    if (rust && js) console.log(`mobile over ${JS_REPLICA}, ${request} (${rust.path}): first request ${(median(rust.firstMs) / median(js.firstMs)).toFixed(2)}×`);
+  }
 }

@@ -25,14 +25,14 @@ function watch(stream, name, forward) {
   });
 }
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort, script } = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort, script, runtimeLine } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   // The Worker's stdout lines (its log), kept unless quiet.
   const logLines = [];
   const mf = new Miniflare({
     name: config.name,
     modules: true,
-    // `script`: another build of the same Worker (make cold-code loads an instrumented copy).
+    // `script`: another build of the same Worker (make compare loads a kept one).
     scriptPath: script ?? `${ROOT}workers/${frontend}/build/worker.js`,
     // The entry (build/worker.js) imports the bundle (build/index.js), an ES module too.
     modulesRules: [
@@ -67,16 +67,14 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
     // Every line is watched for panics; quiet drops the Worker's per-request log lines
     // (benchmarks), errors still show.
     handleRuntimeStdio(stdout, stderr) {
-      watch(
-        stdout,
-        config.name,
-        quiet
-          ? undefined
-          : (line) => {
-              logLines.push(line);
-              console.log(line);
-            },
-      );
+      // `runtimeLine` sees every line of the runtime's output, quiet or not (make cold-code
+      // reads V8's trace from it).
+      watch(stdout, config.name, (line) => {
+        runtimeLine?.(line);
+        if (quiet) return;
+        logLines.push(line);
+        console.log(line);
+      });
       watch(stderr, config.name, (line) => console.error(line));
     },
   });
