@@ -7,8 +7,9 @@
 // (MINIFLARE_WORKERD_V8_FLAGS=--trace-wasm-compilation-times: the function, its size and the
 // time V8 took), sends it the same path twice, and prints what V8 compiled at start-up, on the
 // first request and on the second, and how long that took. A function compiled at start-up and
-// again on the first request is one the runtime dropped in between (V8's Liftoff code flushing;
-// none is compiled twice with --no-flush-liftoff-code).
+// again on the first request is one the runtime dropped in between: workerd puts every isolate
+// it creates under memory pressure, and V8 then drops the Liftoff code of every module in the
+// process (README, Performance; none is compiled twice with --no-flush-liftoff-code).
 //
 // COLD_WORKER (web, mobile or voice; default mobile), COLD_PATH (default /openapi.json, the
 // bench's cold request; /api/products/1 for a product page), COLD_CACHE (on, or off: every
