@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, hotId, load, missId, separateCores, spread, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, cpuSeconds, dispatch, firstRequest, hotId, load, missId, separateCores, spread, table, withPid } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.COMPARE_WORKER ?? "mobile";
@@ -134,25 +134,14 @@ async function compareColdStarts() {
     const order = round % 2 ? [...builds].reverse() : builds;
     const got = {};
     for (const build of order) {
-      const started = performance.now();
-      const instance = await withPid(() =>
-        startWorker(frontend, mocksServer.url, { quiet: true, rateLimit: UNLIMITED, ...(build.script ? { script: build.script } : {}) }),
-      );
-      const readyMs = performance.now() - started;
-      try {
-        separateCores([instance.pid], [process.pid, mocksServer.pid]);
-        const t0 = performance.now();
-        const cpu0 = cpuSeconds(instance.pid);
-        const response = await dispatch(instance.mf, path);
-        got[build.name] = performance.now() - t0;
-        samples[build.name].cpuMs.push((cpuSeconds(instance.pid) - cpu0) * 1000);
-        status ??= response.status;
-        if (response.status !== status) throw new Error(`${build.name} ${path}: ${response.status}, where the first answer was ${status}`);
-        samples[build.name].readyMs.push(readyMs);
-        samples[build.name].firstMs.push(got[build.name]);
-      } finally {
-        await instance.mf.dispose();
-      }
+      const start = () => startWorker(frontend, mocksServer.url, { quiet: true, rateLimit: UNLIMITED, ...(build.script ? { script: build.script } : {}) });
+      const first = await firstRequest(start, path, { awayFrom: [process.pid, mocksServer.pid] });
+      status ??= first.status;
+      if (first.status !== status) throw new Error(`${build.name} ${path}: ${first.status}, where the first answer was ${status}`);
+      got[build.name] = first.firstMs;
+      samples[build.name].readyMs.push(first.readyMs);
+      samples[build.name].firstMs.push(first.firstMs);
+      samples[build.name].cpuMs.push(first.requestCpuMs);
     }
     ratios.push(got.current / got.kept);
   }

@@ -7,7 +7,7 @@
 // the order reversed every round, so that the machine's drift falls on both sides alike; a
 // round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, hotId, load, median, missId, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, firstRequest, hotId, load, median, missId, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -193,20 +193,11 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
   for (let round = 0; round < starts; round++) {
     const order = round % 2 ? [...subjects].reverse() : subjects;
     for (const subject of order) {
-      const started = performance.now();
-      const instance = await withPid(subject.start);
-      const readyMs = performance.now() - started;
-      try {
-        const t0 = performance.now();
-        const response = await dispatch(instance.mf, subject.path);
-        const firstMs = performance.now() - t0;
-        if (response.status !== subject.status) throw new Error(`${subject.label} ${subject.path}: ${response.status}`);
-        samples[subject.label].readyMs.push(readyMs);
-        samples[subject.label].firstMs.push(firstMs);
-        samples[subject.label].cpuMs.push(cpuSeconds(instance.pid) * 1000);
-      } finally {
-        await instance.dispose();
-      }
+      const first = await firstRequest(subject.start, subject.path);
+      if (first.status !== subject.status) throw new Error(`${subject.label} ${subject.path}: ${first.status}`);
+      samples[subject.label].readyMs.push(first.readyMs);
+      samples[subject.label].firstMs.push(first.firstMs);
+      samples[subject.label].cpuMs.push(first.cpuToAnswerMs);
     }
   }
   return samples;

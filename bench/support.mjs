@@ -77,6 +77,29 @@ export async function withPid(start) {
 }
 
 /**
+ * Starts a fresh instance (`start`, as for `withPid`) and sends it one request, then lets it go:
+ * how long it took to be ready, the request's wall time, and its workerd process's CPU time from
+ * its start to the answer and for the request alone. With `awayFrom` (pids), the instance runs
+ * off their cores (`separateCores`).
+ */
+export async function firstRequest(start, path, { awayFrom } = {}) {
+  const started = performance.now();
+  const instance = await withPid(start);
+  const readyMs = performance.now() - started;
+  try {
+    if (awayFrom) separateCores([instance.pid], awayFrom);
+    const cpuBefore = cpuSeconds(instance.pid);
+    const sent = performance.now();
+    const response = await dispatch(instance.mf, path);
+    const firstMs = performance.now() - sent;
+    const cpuAfter = cpuSeconds(instance.pid);
+    return { status: response.status, readyMs, firstMs, cpuToAnswerMs: cpuAfter * 1000, requestCpuMs: (cpuAfter - cpuBefore) * 1000 };
+  } finally {
+    await instance.dispose();
+  }
+}
+
+/**
  * Keeps the measured Workers off the load generator's core: every thread of each workerd on the
  * last CPU, this process (and the mock origins it started) on the others. On a machine of two
  * shared cores, a Worker's CPU time per request otherwise swings with whatever ran beside it.
