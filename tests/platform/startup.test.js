@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, inject, test, vi } from "vitest";
 import { frontends } from "../support/frontends.js";
 import { MockControl } from "../support/mock-origins.js";
-import { startWorker } from "../support/workers.js";
+import { NO_CACHE, startWorker } from "../support/workers.js";
 
 const mocks = new MockControl(inject("mocksUrl"));
 
@@ -26,6 +26,22 @@ describe.each(frontends())("%s", (frontend) => {
     const response = await worker.fetch("/openapi.json");
     expect(response.status).toBe(200);
     // The settings are not read again.
+    expect(startLines(worker)).toHaveLength(1);
+  });
+
+  // workerd puts every isolate it creates under memory pressure, and V8 answers by dropping the
+  // wasm code it has not optimized, in every isolate of the process: a runtime shared by many
+  // Workers does that all the time. The Worker's isolate stays; its code is compiled again.
+  test("answers the same after isolates start beside it in its process", async () => {
+    worker = await startWorker(frontend, mocks.url, { vars: NO_CACHE, neighbour: true });
+    const before = await worker.fetch("/api/products/1");
+    expect(before.status).toBe(200);
+    await worker.startNeighbourIsolate();
+    await worker.startNeighbourIsolate();
+    const after = await worker.fetch("/api/products/1");
+    expect(after.status).toBe(200);
+    expect(after.json).toEqual(before.json);
+    // The same isolate answered: its settings were not read again.
     expect(startLines(worker)).toHaveLength(1);
   });
 

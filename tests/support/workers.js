@@ -17,6 +17,45 @@ export function takeRuntimeFaults() {
   return runtimeFaults.splice(0);
 }
 
+/**
+ * A second Worker in the same workerd process that starts a new isolate on each request: a
+ * dynamic Worker, loaded through the runtime's Worker Loader. workerd puts every isolate it
+ * creates under memory pressure, and V8 answers by dropping the wasm code it has not optimized,
+ * in every isolate of the process. A runtime process shared by many Workers starts isolates all
+ * the time; this one lets make bench and make cold-code measure what that costs a warm Worker.
+ */
+const NEIGHBOUR = {
+  name: "neighbour",
+  modules: true,
+  compatibilityDate: "2026-07-01",
+  workerLoaders: { LOADER: {} },
+  script: `export default {
+    async fetch(request, env) {
+      const worker = env.LOADER.get(crypto.randomUUID(), () => ({
+        compatibilityDate: "2026-07-01",
+        mainModule: "neighbour.js",
+        modules: { "neighbour.js": "export default { fetch() { return new Response('started'); } }" },
+      }));
+      return worker.getEntrypoint().fetch(request);
+    },
+  };`,
+};
+
+/**
+ * Miniflare options for one Worker (`worker`: its own options; `shared`: the instance's), with
+ * the neighbour beside it if asked. `dispatchFetch` still goes to the Worker, the first one.
+ */
+export function withNeighbour(shared, worker, neighbour) {
+  return neighbour ? { ...shared, workers: [worker, NEIGHBOUR] } : { ...shared, ...worker };
+}
+
+/** Makes the neighbour of `mf` (see `withNeighbour`) start a new isolate; resolves once it has answered. */
+export async function startNeighbourIsolate(mf) {
+  const neighbour = await mf.getWorker(NEIGHBOUR.name);
+  const response = await neighbour.fetch("http://neighbour.test/");
+  if ((await response.text()) !== "started") throw new Error(`the neighbour's isolate did not start: ${response.status}`);
+}
+
 /** Reads a runtime output stream line by line, recording faults and passing lines on. */
 function watch(stream, name, forward) {
   createInterface({ input: stream }).on("line", (line) => {
@@ -25,11 +64,11 @@ function watch(stream, name, forward) {
   });
 }
 
-export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort, script, runtimeLine } = {}) {
+export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false, rateLimit, port, inspectorPort, script, runtimeLine, neighbour = false } = {}) {
   const config = parse(readFileSync(`${ROOT}wrangler/${frontend}.toml`, "utf8"));
   // The Worker's stdout lines (its log), kept unless quiet.
   const logLines = [];
-  const mf = new Miniflare({
+  const worker = {
     name: config.name,
     modules: true,
     // `script`: another build of the same Worker (make compare loads a kept one).
@@ -40,10 +79,6 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
       { type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true },
     ],
     compatibilityDate: config.compatibility_date,
-    // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
-    ...(port !== undefined && { host: "127.0.0.1", port }),
-    // The V8 inspector of the Worker's isolate (make profile).
-    ...(inspectorPort !== undefined && { inspectorPort }),
     kvNamespaces: Object.fromEntries(config.kv_namespaces.map((kv) => [kv.binding, kv.id])),
     // The Worker's own Durable Object classes (web sessions), SQLite-backed as in its migrations.
     durableObjects: Object.fromEntries(
@@ -64,6 +99,12 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
         ([, v]) => v !== null,
       ),
     ),
+  };
+  const shared = {
+    // A real listening socket on loopback (for raw HTTP); 0 picks a free port.
+    ...(port !== undefined && { host: "127.0.0.1", port }),
+    // The V8 inspector of the Worker's isolate (make profile).
+    ...(inspectorPort !== undefined && { inspectorPort }),
     // Every line is watched for panics; quiet drops the Worker's per-request log lines
     // (benchmarks), errors still show.
     handleRuntimeStdio(stdout, stderr) {
@@ -77,7 +118,9 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
       });
       watch(stderr, config.name, (line) => console.error(line));
     },
-  });
+  };
+  // `neighbour`: a Worker beside it that starts isolates in its process (see NEIGHBOUR).
+  const mf = new Miniflare(withNeighbour(shared, worker, neighbour));
   const url = await mf.ready;
   return {
     mf,
@@ -122,6 +165,8 @@ export async function startWorker(frontend, mocksUrl, { vars = {}, quiet = false
         }
       });
     },
+    /** Has the neighbour start an isolate in this Worker's process (with `neighbour` only). */
+    startNeighbourIsolate: () => startNeighbourIsolate(mf),
     dispose: () => mf.dispose(),
   };
 }
