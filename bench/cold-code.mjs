@@ -9,18 +9,23 @@
 // first request and on the second, and how long that took. A function compiled at start-up and
 // again on the first request is one the runtime dropped in between: workerd puts every isolate
 // it creates under memory pressure, and V8 then drops the Liftoff code of every module in the
-// process (README, Performance; none is compiled twice with --no-flush-liftoff-code).
+// process (README, Performance; none is compiled twice with --no-flush-liftoff-code). Last, a
+// Worker beside it in the same process starts an isolate (a dynamic Worker, as a runtime shared
+// by many Workers starts them all the time), and the now warm Worker gets the path a third time:
+// what it compiles again then is what every isolate start elsewhere in its process costs it.
 //
 // COLD_WORKER (web, mobile or voice; default mobile), COLD_PATH (default /openapi.json, the
 // bench's cold request; /api/products/1 for a product page), COLD_CACHE (on, or off: every
 // request fans out, so the second request runs the same path as the first; default on),
-// COLD_TOP (default 30).
+// COLD_TOP (default 30), COLD_WARM (requests of the path, 10 in flight, between the second
+// request and the neighbour's start, so that V8 optimizes what a busy isolate's would be;
+// default 0).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { table } from "./support.mjs";
+import { UNLIMITED, table } from "./support.mjs";
 
 class Reader {
   constructor(bytes, at = 0) {
@@ -76,14 +81,16 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.COLD_WORKER ?? "mobile";
 const path = process.env.COLD_PATH ?? "/openapi.json";
 const top = Number(process.env.COLD_TOP ?? 30);
+const warmRequests = Number(process.env.COLD_WARM ?? 0);
 const cacheOff = process.env.COLD_CACHE === "off";
 
 const module = readModule(readFileSync(join(ROOT, "workers", frontend, "build", "index_bg.wasm")));
 /** By index in the module's function space (imports first), as V8 numbers them. */
 const nameOf = (index) => tidy(module.names.get(index) ?? `function ${index}`);
 
-// "Compiled function 0x…#905 using Liftoff, took 1437 μs and 1203360 bytes; bodysize 16878 …"
-const COMPILED = /Compiled function \S+#(\d+) using (\w+), took (\d+) .s and \d+ bytes; bodysize (\d+)/;
+// "Compiled function 0x…#905 using Liftoff, took 1437 μs and 1203360 bytes; bodysize 16878 …";
+// TurboFan's: "… using TurboFan, took 11376 μs and 1057736 / 2833168 max/total bytes; bodysize …".
+const COMPILED = /Compiled function \S+#(\d+) using (\w+), took (\d+) .s and [^;]*; bodysize (\d+)/;
 const compiled = [];
 let phase = "start-up";
 let lastLine = performance.now();
@@ -96,6 +103,9 @@ async function settled() {
 const mocksServer = await startMockOrigins();
 const worker = await startWorker(frontend, mocksServer.url, {
   quiet: true,
+  neighbour: true,
+  // The warm-up is one client asking far more than a shopper would.
+  rateLimit: UNLIMITED,
   vars: cacheOff ? NO_CACHE : {},
   runtimeLine(line) {
     lastLine = performance.now();
@@ -111,7 +121,25 @@ try {
   phase = "second";
   const second = await worker.fetch(path);
   await settled();
-  if (first.status >= 500 || second.status >= 500) throw new Error(`${path} answered ${first.status}, then ${second.status}`);
+  phase = "warm-up";
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (sent < warmRequests) {
+        sent++;
+        const answer = await worker.fetch(path);
+        if (answer.status !== second.status) throw new Error(`${path} answered ${answer.status} while warming up, ${second.status} before`);
+      }
+    }),
+  );
+  await settled();
+  phase = "neighbour";
+  await worker.startNeighbourIsolate();
+  await settled();
+  phase = "after neighbour";
+  const third = await worker.fetch(path);
+  await settled();
+  if ([first, second, third].some((answer) => answer.status >= 500)) throw new Error(`${path} answered ${first.status}, ${second.status}, then ${third.status}`);
   if (compiled.length === 0) throw new Error("the runtime traced no compilation: is MINIFLARE_WORKERD_V8_FLAGS passed to workerd?");
 
   const liftoff = (when) => compiled.filter((c) => c.phase === when && c.tier === "Liftoff");
@@ -119,17 +147,20 @@ try {
   const sum = (list, key) => list.reduce((total, c) => total + c[key], 0);
   const row = (label, list) => [label, String(list.length), (sum(list, "bytes") / 1024).toFixed(1), (sum(list, "us") / 1000).toFixed(1)];
   const firstCompiled = liftoff("first");
-  console.log(`\n## wasm V8 compiled for bff-${frontend}: start-up, then GET ${path} twice (${(module.bodies.reduce((total, body) => total + body.length, 0) / 1024).toFixed(0)} KiB of code in ${module.bodies.length} functions)\n`);
+  console.log(`\n## wasm V8 compiled for bff-${frontend}: start-up, then GET ${path} three times (${(module.bodies.reduce((total, body) => total + body.length, 0) / 1024).toFixed(0)} KiB of code in ${module.bodies.length} functions)\n`);
   table([
     ["when", "functions compiled", "KiB of wasm", "ms V8 took"],
     row("start-up (Isolate.start)", liftoff("start-up")),
     row(`first request (${first.status})`, firstCompiled),
     row("  of which compiled at start-up too", firstCompiled.filter((c) => atStart.has(c.index))),
     row(`second request (${second.status})`, liftoff("second")),
+    ...(warmRequests > 0 ? [row(`${warmRequests} more requests`, liftoff("warm-up"))] : []),
+    row(`after an isolate starts beside it (${third.status})`, liftoff("after neighbour")),
   ]);
   const optimized = compiled.filter((c) => c.tier !== "Liftoff");
-  if (optimized.length > 0) console.log(`(and ${optimized.length} functions optimized in the background: ${(sum(optimized, "us") / 1000).toFixed(1)} ms)`);
-  console.log("(Liftoff, lazily: a function is compiled the first time it runs; code compiled at start-up and run again by the first request was dropped by the runtime in between)\n");
+  if (optimized.length > 0) console.log(`(and ${optimized.length} functions optimized in the background, by TurboFan: ${(sum(optimized, "us") / 1000).toFixed(1)} ms; their optimized code stays)`);
+  console.log("(Liftoff, lazily: a function is compiled the first time it runs; code compiled at start-up and run again by the first request was dropped by the runtime in between;");
+  console.log(" after an isolate starts beside it: the third request, once another Worker in the process has started an isolate: what V8 dropped of the warm Worker's code)\n");
   const rows = [["function the first request compiles, longest first", "bytes", "µs", "at start-up too?"]];
   for (const c of [...firstCompiled].sort((a, b) => b.us - a.us).slice(0, top)) {
     const name = nameOf(c.index);
