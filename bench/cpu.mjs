@@ -224,3 +224,63 @@ export function printCold(samples) {
     if (rust && js) console.log(`mobile over ${JS_REPLICA}, ${request} (${rust.path}): first request ${(median(rust.firstMs) / median(js.firstMs)).toFixed(2)}×`);
   }
 }
+
+/**
+ * What an isolate starting elsewhere in a Worker's process costs the Worker, warm: workerd puts
+ * each isolate it creates under memory pressure, and V8 then drops the wasm code it has not
+ * optimized, in every isolate of the process, so the Worker's next request compiles that code
+ * again (see make cold-code). Each of mobile and its JS page runs in its own instance with a
+ * neighbour (tests/support/workers.js) that starts a dynamic Worker's isolate when asked. Both
+ * are warmed by `warmRequests` product pages (10 in flight), so that V8 has optimized what a busy
+ * isolate's hot code would be; then, every round and for each in turn (the order reversed every
+ * round): the CPU of one request, the neighbour starts an isolate, the CPU of the next request.
+ */
+export async function neighbourSection(mocksUrl, { rounds, warmRequests }) {
+  const subjects = [
+    { name: "mobile", start: () => startWorker("mobile", mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED, neighbour: true }) },
+    { name: JS_REPLICA, start: () => startReplica(mocksUrl, { vars: NO_CACHE, neighbour: true }) },
+  ];
+  const instances = [];
+  try {
+    for (const subject of subjects) instances.push({ ...subject, instance: await withPid(subject.start) });
+    let next = 0;
+    const page = () => `/api/products/${missId(next++)}`;
+    for (const { instance } of instances) {
+      await load(() => dispatch(instance.mf, page()), Array.from({ length: warmRequests }), 10);
+    }
+    const requestCpuMs = async ({ mf, pid }) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const before = cpuSeconds(pid);
+      const response = await dispatch(mf, page());
+      if (response.status !== 200) throw new Error(`product page: ${response.status}`);
+      return (cpuSeconds(pid) - before) * 1000;
+    };
+    const samples = Object.fromEntries(subjects.map((s) => [s.name, { warm: [], after: [], extra: [] }]));
+    for (let round = 0; round < rounds; round++) {
+      for (const { name, instance } of round % 2 ? [...instances].reverse() : instances) {
+        const warm = await requestCpuMs(instance);
+        await instance.startNeighbourIsolate();
+        const after = await requestCpuMs(instance);
+        samples[name].warm.push(warm);
+        samples[name].after.push(after);
+        samples[name].extra.push(after - warm);
+      }
+    }
+    return samples;
+  } finally {
+    for (const { instance } of instances) await instance.dispose();
+  }
+}
+
+export function printNeighbour(samples) {
+  const rows = [["worker", "warm request, CPU ms (min–median–max)", "the request after an isolate starts beside it", "extra CPU ms (median of rounds)"]];
+  for (const [name, { warm, after, extra }] of Object.entries(samples)) {
+    rows.push([name, spread(warm, 2), spread(after, 2), median(extra).toFixed(2)]);
+  }
+  table(rows);
+  const rust = samples.mobile;
+  const js = samples[JS_REPLICA];
+  if (rust && js) {
+    console.log(`mobile over ${JS_REPLICA}: warm request ${(median(rust.warm) / median(js.warm)).toFixed(2)}×, the request after an isolate starts beside it ${(median(rust.after) / median(js.after)).toFixed(2)}×`);
+  }
+}

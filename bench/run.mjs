@@ -4,7 +4,8 @@
 //   minimal JS Worker doing only the platform's unavoidable work, bench/floor/worker.js), cache
 //   off and HIT, at several concurrencies, in alternating rounds (bench/cpu.mjs), with mobile's
 //   page as a plain JS Worker beside them (bench/replica/mobile.js); and the cold start: the
-//   first request to a fresh instance against the floor's.
+//   first request to a fresh instance against the floor's; and what an isolate starting elsewhere
+//   in a warm Worker's process costs its next request, Rust and JS.
 // - Payload: for each read endpoint, the bytes the origins sent for it and the body each frontend
 //   (and mobile with Save-Data) receives, raw and gzip.
 // - Latency: sequential product-page requests per Worker; p50/p95 of the whole request and of the
@@ -14,18 +15,18 @@
 //   failing, whether the warmed pages are still served (stale-if-error).
 // - Bundle: the size of each built Worker (wasm + JS shim), raw and gzip.
 //
-// BENCH_ONLY=cpu,cold (any of cpu, cold, payload, latency, cache, bundle) runs some sections only.
+// BENCH_ONLY=cpu,cold (any of cpu, cold, neighbour, payload, latency, cache, bundle) runs some sections only.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { coldSection, cpuSection, printCold, printCpu } from "./cpu.mjs";
+import { coldSection, cpuSection, neighbourSection, printCold, printCpu, printNeighbour } from "./cpu.mjs";
 import { HOT_PRODUCTS, UNLIMITED, percentile, table } from "./support.mjs";
 
 const FRONTENDS = ["web", "mobile"];
 const CPU_FRONTENDS = ["web", "mobile", "voice"];
 const env = (name, fallback) => process.env[name] ?? fallback;
-const ONLY = new Set(env("BENCH_ONLY", "cpu,cold,payload,latency,cache,bundle").split(","));
+const ONLY = new Set(env("BENCH_ONLY", "cpu,cold,neighbour,payload,latency,cache,bundle").split(","));
 const LATENCY_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -75,6 +76,14 @@ try {
     printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }));
     console.log("(the floor answers a fixed JSON body after the rate-limit call; ratio: median first request over the floor's;");
     console.log(" start to ready: new Miniflare(...) until it serves, so work moved from the first request into start-up shows)");
+  }
+  if (ONLY.has("neighbour")) {
+    const rounds = Number(env("BENCH_NEIGHBOUR_ROUNDS", 20));
+    const warmRequests = Number(env("BENCH_NEIGHBOUR_WARM", 3000));
+    console.log(`\n## A warm Worker's next request after an isolate starts beside it in its process (mobile, cache off; ${rounds} rounds, alternating; warmed by ${warmRequests} requests)\n`);
+    printNeighbour(await neighbourSection(mocksServer.url, { rounds, warmRequests }));
+    console.log("(CPU of the Worker's workerd process for one product page; before it, another Worker in the same process started an isolate (a dynamic Worker):");
+    console.log(" the runtime then drops the wasm code V8 has not optimized, in every isolate of the process, and the next request compiles it again)");
   }
 if (ONLY.has("payload")) {
   console.log("\n## Payload per read endpoint (bytes; cache off, so every request fans out)\n");

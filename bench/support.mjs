@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { startNeighbourIsolate, withNeighbour } from "../tests/support/workers.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
@@ -146,8 +147,8 @@ export function cpuSeconds(pid) {
  * rate limiter bound as the BFFs' are, `bindings` as its vars. Its log lines, if it writes any,
  * are written as the Rust Workers' are and dropped here as theirs are.
  */
-async function startJsWorker(name, script, bindings, { inspectorPort } = {}) {
-  const mf = new Miniflare({
+async function startJsWorker(name, script, bindings, { inspectorPort, neighbour = false } = {}) {
+  const worker = {
     name,
     modules: true,
     scriptPath: `${ROOT}bench/${script}`,
@@ -157,12 +158,17 @@ async function startJsWorker(name, script, bindings, { inspectorPort } = {}) {
     kvNamespaces: { BFF_CACHE: `${name}-cache` },
     ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: UNLIMITED } },
     bindings,
+  };
+  const shared = {
     handleRuntimeStdio(stdout, stderr) {
       stdout.resume();
       stderr.on("data", (chunk) => process.stderr.write(chunk));
     },
     ...(inspectorPort !== undefined && { inspectorPort }),
-  });
+  };
+  // `neighbour`: a Worker beside it that starts isolates in its process, as make bench's
+  // neighbour section needs (tests/support/workers.js).
+  const mf = new Miniflare(withNeighbour(shared, worker, neighbour));
   await mf.ready;
   return {
     mf,
@@ -171,6 +177,7 @@ async function startJsWorker(name, script, bindings, { inspectorPort } = {}) {
       const text = await response.text();
       return { status: response.status, headers: response.headers, text };
     },
+    startNeighbourIsolate: () => startNeighbourIsolate(mf),
     dispose: () => mf.dispose(),
   };
 }
