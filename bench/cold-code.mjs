@@ -5,14 +5,15 @@
 // isolate's first request costs beyond the floor's (see README, Performance). This loads the
 // built Worker as it is, with V8's own trace of each compilation turned on
 // (MINIFLARE_WORKERD_V8_FLAGS=--trace-wasm-compilation-times: the function, its size and the
-// time V8 took), sends it the same path twice, and prints what V8 compiled at start-up, on the
-// first request and on the second, and how long that took. A function compiled at start-up and
-// again on the first request is one the runtime dropped in between: workerd puts every isolate
-// it creates under memory pressure, and V8 then drops the Liftoff code of every module in the
-// process (README, Performance; none is compiled twice with --no-flush-liftoff-code). Last, a
-// Worker beside it in the same process starts an isolate (a dynamic Worker, as a runtime shared
-// by many Workers starts them all the time), and the now warm Worker gets the path a third time:
-// what it compiles again then is what every isolate start elsewhere in its process costs it.
+// time V8 took), sends it the same path twice (and a third time, below), and prints what V8
+// compiled at start-up and on each request, and how long that took. A function compiled at
+// start-up and again on the first request is one the runtime dropped in between: workerd puts
+// every isolate it creates under memory pressure, and V8 then drops the Liftoff code of every
+// module in the process (README, Performance; none is compiled twice with
+// --no-flush-liftoff-code). Last, a Worker beside it in the same process starts an isolate (a
+// dynamic Worker, as a runtime shared by many Workers starts them all the time), and the now
+// warm Worker gets the path a third time: what it compiles again then is what every isolate
+// start elsewhere in its process costs it.
 //
 // COLD_WORKER (web, mobile or voice; default mobile), COLD_PATH (default /openapi.json, the
 // bench's cold request; /api/products/1 for a product page), COLD_CACHE (on, or off: every
