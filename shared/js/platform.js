@@ -150,6 +150,16 @@ export function rateLimited(env, binding, key) {
   return trackSafely(() => env[binding].limit({ key }), () => false, (outcome) => outcome.success === false);
 }
 
+/** Fills `bytes` (a view of wasm memory) from the platform's CSPRNG; false if it failed. */
+export function fillRandom(bytes) {
+  try {
+    crypto.getRandomValues(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const EXCHANGE_ANSWERED = 0;
 export const EXCHANGE_TIMED_OUT = 1;
 export const EXCHANGE_UNREACHABLE = 2;

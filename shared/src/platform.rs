@@ -45,6 +45,8 @@ extern "C" {
     ) -> web_sys::Response;
     #[wasm_bindgen(js_name = rateLimited)]
     fn js_rate_limited(env: &JsValue, binding: &str, key: &str) -> u32;
+    #[wasm_bindgen(js_name = fillRandom)]
+    fn js_fill_random(bytes: &mut [u8]) -> bool;
 
     type OriginExchange;
     #[wasm_bindgen(catch, constructor)]
@@ -212,6 +214,20 @@ fn read_clock() -> u64 {
     } else {
         0
     }
+}
+
+/// Fills `bytes` from the platform's CSPRNG (WebCrypto's `getRandomValues`, at most 64 KiB);
+/// false if it failed. One call: the `getrandom` crate's browser-and-Node lookup cost every
+/// isolate's first request 2 KB of wasm to compile, and seven imports at start-up.
+#[cfg(target_arch = "wasm32")]
+pub fn fill_random(bytes: &mut [u8]) -> bool {
+    js_fill_random(bytes)
+}
+
+/// Natively (the unit tests), the operating system's.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn fill_random(bytes: &mut [u8]) -> bool {
+    getrandom::getrandom(bytes).is_ok()
 }
 
 /// Tells the JavaScript side which request headers [`request_head`] reads (once per isolate).

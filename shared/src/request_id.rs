@@ -63,7 +63,7 @@ fn random_id_bytes() -> [u8; 16] {
         let (bytes, used) = &mut *pool;
         if *used + 16 > bytes.len() {
             bytes.resize(IDS_PER_DRAW * 16, 0);
-            if getrandom::getrandom(bytes).is_err() {
+            if !crate::platform::fill_random(bytes) {
                 // The platform's CSPRNG does not fail on Workers; should it ever, a
                 // process-unique counter still keeps ids distinct, which is all correlation
                 // needs.

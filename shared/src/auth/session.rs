@@ -334,7 +334,9 @@ fn is_session_id(id: &str) -> bool {
 /// 256 random bits, base64url: unguessable, and safe in a cookie and an object name.
 fn new_session_id() -> Result<String, BffError> {
     let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(|_| BffError::internal("no_randomness"))?;
+    if !crate::platform::fill_random(&mut bytes) {
+        return Err(BffError::internal("no_randomness"));
+    }
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 

@@ -67,9 +67,10 @@ fn now_ms() -> u64 {
 /// A uniformly random number in `[0, 1)` for backoff jitter.
 fn random_fraction() -> f64 {
     let mut bytes = [0u8; 4];
-    match getrandom::getrandom(&mut bytes) {
-        Ok(()) => f64::from(u32::from_le_bytes(bytes)) / 4_294_967_296.0,
-        Err(_) => 0.5,
+    if crate::platform::fill_random(&mut bytes) {
+        f64::from(u32::from_le_bytes(bytes)) / 4_294_967_296.0
+    } else {
+        0.5
     }
 }
 
