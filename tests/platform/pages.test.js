@@ -73,6 +73,10 @@ describe.each(frontends())("%s product page contract", (frontend) => {
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     const { services } = await mocks.stats();
     for (const name of origins) expect(services[name].last_request_id, name).toBe(id);
+    // Random, from the platform's CSPRNG: the next request's id is another.
+    const next = (await bff().fetch("/api/products/3")).headers.get("x-request-id");
+    expect(next).toMatch(/^[0-9a-f]{32}$/);
+    expect(next).not.toBe(id);
   });
 
   test(`the ${origins.length} origin calls are in flight at the same time`, async () => {
