@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { UNLIMITED, table } from "./support.mjs";
+import { UNLIMITED, load, table } from "./support.mjs";
 
 class Reader {
   constructor(bytes, at = 0) {
@@ -123,16 +123,8 @@ try {
   const second = await worker.fetch(path);
   await settled();
   phase = "warm-up";
-  let sent = 0;
-  await Promise.all(
-    Array.from({ length: 10 }, async () => {
-      while (sent < warmRequests) {
-        sent++;
-        const answer = await worker.fetch(path);
-        if (answer.status !== second.status) throw new Error(`${path} answered ${answer.status} while warming up, ${second.status} before`);
-      }
-    }),
-  );
+  const warm = await load((p) => worker.fetch(p), Array(warmRequests).fill(path), 10, (answer) => answer.status === second.status);
+  if (warm.unexpected.length > 0) throw new Error(`while warming up: ${warm.unexpected[0]}, ${second.status} before`);
   await settled();
   phase = "neighbour";
   await worker.startNeighbourIsolate();

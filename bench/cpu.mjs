@@ -245,8 +245,9 @@ export async function neighbourSection(mocksUrl, { rounds, warmRequests }) {
     for (const subject of subjects) instances.push({ ...subject, instance: await withPid(subject.start) });
     let next = 0;
     const page = () => `/api/products/${missId(next++)}`;
-    for (const { instance } of instances) {
-      await load(() => dispatch(instance.mf, page()), Array.from({ length: warmRequests }), 10);
+    for (const { name, instance } of instances) {
+      const { unexpected } = await load(() => dispatch(instance.mf, page()), Array.from({ length: warmRequests }), 10);
+      if (unexpected.length > 0) throw new Error(`${name} while warming up: ${unexpected[0]}`);
     }
     const requestCpuMs = async ({ mf, pid }) => {
       await new Promise((resolve) => setTimeout(resolve, 200));
