@@ -15,13 +15,19 @@ const PAGE_CALLS = {
   mobile: { reviews: 3, related: 4 },
   voice: { reviews: 1, related: 0 },
 };
-/** The subject's name in the report: the JavaScript replica of mobile's page is "mobile (JS)". */
+/** The subjects' names in the report: mobile's page in plain JavaScript, and with Hono. */
 const JS_REPLICA = "mobile (JS)";
+const HONO_REPLICA = "mobile (Hono)";
+const REPLICAS = [
+  { name: JS_REPLICA, framework: "none" },
+  { name: HONO_REPLICA, framework: "hono" },
+];
 
 /**
  * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
  * answered from a warmed KV entry), at each concurrency; with mobile, also the same page as a
- * plain JavaScript Worker (bench/replica/mobile.js), against the same floor.
+ * plain JavaScript Worker (bench/replica/mobile.js) and as a Hono Worker
+ * (bench/replica/mobile-hono.js), against the same floor.
  */
 export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests, mocksPid }) {
   const floor = await withPid(() => startFloor(mocksUrl));
@@ -32,10 +38,10 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       const hit = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: ALWAYS_FRESH, rateLimit: UNLIMITED }));
       subjects.push({ name: frontend, frontend, off, hit });
     }
-    if (frontends.includes("mobile")) {
-      const off = await withPid(() => startReplica(mocksUrl, { vars: NO_CACHE }));
-      const hit = await withPid(() => startReplica(mocksUrl, { vars: ALWAYS_FRESH }));
-      subjects.push({ name: JS_REPLICA, frontend: "mobile", off, hit });
+    for (const { name, framework } of frontends.includes("mobile") ? REPLICAS : []) {
+      const off = await withPid(() => startReplica(mocksUrl, { vars: NO_CACHE, framework }));
+      const hit = await withPid(() => startReplica(mocksUrl, { vars: ALWAYS_FRESH, framework }));
+      subjects.push({ name, frontend: "mobile", off, hit });
     }
     await mocks.reset();
     const pinned = separateCores([floor.pid, ...subjects.flatMap((s) => [s.off.pid, s.hit.pid])], [process.pid, mocksPid].filter(Boolean));
@@ -67,8 +73,10 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       await load((id) => dispatch(floor.mf, `/hit?key=${encodeURIComponent(keyOf[frontend][id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
     }
 
-    const js = subjects.find((s) => s.name === JS_REPLICA);
-    const parity = js && (await sameScreens(subjects.find((s) => s.name === "mobile").off.mf, js.off.mf));
+    const parity = [];
+    for (const replica of subjects.filter((s) => s.name !== s.frontend)) {
+      parity.push({ name: replica.name, ...(await sameScreens(subjects.find((s) => s.name === "mobile").off.mf, replica.off.mf)) });
+    }
 
     const modes = [
       { mode: "cache off", requests: missRequests, ids: missId, rust: (s) => s.off, floorPath: (f, id) => `/miss/${id}?reviews=${PAGE_CALLS[f].reviews}&related=${PAGE_CALLS[f].related}`, cache: null },
@@ -143,20 +151,23 @@ export function printCpu({ results, pinned, parity }) {
     ]);
   }
   table(rows);
-  // The Rust mobile Worker against the same page in plain JavaScript, batch by batch of a round.
-  const replicaRows = [["mode", "c", "mobile (Rust) over mobile (JS), CPU per request (min–median–max)"]];
-  for (const js of results.filter((r) => r.frontend === JS_REPLICA)) {
-    const rust = results.find((r) => r.frontend === "mobile" && r.mode === js.mode && r.concurrency === js.concurrency);
-    if (rust) replicaRows.push([js.mode, js.concurrency, spread(rust.rustRuns.map((run, i) => run.cpuMs / js.rustRuns[i].cpuMs))]);
+  // The Rust mobile Worker against the same page in JavaScript, batch by batch of a round.
+  const replicaRows = [["mode", "c", ...REPLICAS.map(({ name }) => `mobile (Rust) over ${name}, CPU per request (min–median–max)`)]];
+  for (const rust of results.filter((r) => r.frontend === "mobile")) {
+    const over = REPLICAS.map(({ name }) => {
+      const js = results.find((r) => r.frontend === name && r.mode === rust.mode && r.concurrency === rust.concurrency);
+      return js ? spread(rust.rustRuns.map((run, i) => run.cpuMs / js.rustRuns[i].cpuMs)) : "";
+    });
+    if (over.some(Boolean)) replicaRows.push([rust.mode, rust.concurrency, ...over]);
   }
   if (replicaRows.length > 1) {
     console.log("");
     table(replicaRows);
   }
-  if (parity) {
-    const same = parity.checked - parity.differing.length;
-    console.log(`(${JS_REPLICA} answered the same screen as mobile for ${same} of ${parity.checked} products, cache off${parity.differing.length ? `; not for ${parity.differing.slice(0, 10).join(", ")}: the two pages do different work` : ""})`);
-    if (parity.differing.length) process.exitCode = 1;
+  for (const { name, checked, differing } of parity) {
+    const same = checked - differing.length;
+    console.log(`(${name} answered the same screen as mobile for ${same} of ${checked} products, cache off${differing.length ? `; not for ${differing.slice(0, 10).join(", ")}: the two pages do different work` : ""})`);
+    if (differing.length) process.exitCode = 1;
   }
   const wrong = results.flatMap((r) => [...r.rustRuns, ...r.floorRuns].flatMap((run) => run.unexpected)).slice(0, 5);
   if (wrong.length) console.log(`unexpected answers, e.g.: ${wrong.join("; ")}`);
@@ -170,7 +181,7 @@ const PAGE = { path: "/api/products/1", status: 200 };
 /**
  * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
  * the floor's static answer, alternating and reversing as above; with mobile, also mobile and its
- * JS page on one request both answer alike (a refused product id), and on a product page with the
+ * JS pages (plain and Hono) on one request all answer alike (a refused product id), and on a product page with the
  * cache off (the five origin calls, the parsing and the shaping: the code a shopper's first
  * request runs). Wall time of that request, and the workerd process's CPU from its start to that
  * answer.
@@ -183,9 +194,9 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
     ...(frontends.includes("mobile")
       ? [
           { name: "mobile", label: "mobile, refused id", start: rust("mobile"), ...REFUSED },
-          { name: JS_REPLICA, label: `${JS_REPLICA}, refused id`, start: () => startReplica(mocksUrl), ...REFUSED },
+          ...REPLICAS.map(({ name, framework }) => ({ name, label: `${name}, refused id`, start: () => startReplica(mocksUrl, { framework }), ...REFUSED })),
           { name: "mobile", label: "mobile, product page", start: () => startWorker("mobile", mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED }), ...PAGE },
-          { name: JS_REPLICA, label: `${JS_REPLICA}, product page`, start: () => startReplica(mocksUrl, { vars: NO_CACHE }), ...PAGE },
+          ...REPLICAS.map(({ name, framework }) => ({ name, label: `${name}, product page`, start: () => startReplica(mocksUrl, { vars: NO_CACHE, framework }), ...PAGE })),
         ]
       : []),
   ].map((subject) => ({ label: subject.name, ...subject }));
@@ -219,9 +230,11 @@ export function printCold(samples) {
   table(rows);
   // Rust and JavaScript on the same request, same starts: the cost of the Rust Worker's start.
   for (const request of ["refused id", "product page"]) {
-    const rust = samples[`mobile, ${request}`];
-    const js = samples[`${JS_REPLICA}, ${request}`];
-    if (rust && js) console.log(`mobile over ${JS_REPLICA}, ${request} (${rust.path}): first request ${(median(rust.firstMs) / median(js.firstMs)).toFixed(2)}×`);
+    for (const { name } of REPLICAS) {
+      const rust = samples[`mobile, ${request}`];
+      const js = samples[`${name}, ${request}`];
+      if (rust && js) console.log(`mobile over ${name}, ${request} (${rust.path}): first request ${(median(rust.firstMs) / median(js.firstMs)).toFixed(2)}×`);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 //
 // PROFILE_WORKER (web, mobile, voice; floor: the JS floor of make bench under the same load
 // of mobile's page; mobile-js: mobile's page as a plain JS Worker, bench/replica/mobile.js;
+// mobile-hono: the same page as a Hono Worker, bench/replica/mobile-hono.js;
 // default mobile), PROFILE_MODE (off: cache off, every
 // request fans out; hit: every request a KV HIT; default off), PROFILE_REQUESTS (default 2000),
 // PROFILE_CONCURRENCY (default 10), PROFILE_TOP (default 25). The profile is written to
@@ -23,7 +24,7 @@ const top = Number(process.env.PROFILE_TOP ?? 25);
 if (!["off", "hit"].includes(mode)) throw new Error(`PROFILE_MODE is off or hit, not ${mode}`);
 
 /** The built glue's lines, to show what a minified frame is. */
-const replica = frontend === "mobile-js";
+const replica = frontend === "mobile-js" || frontend === "mobile-hono";
 const glue = frontend === "floor" || replica ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
 
 /** Self time per function (ms), from the sampled profile. */
@@ -53,7 +54,7 @@ const floor = frontend === "floor";
 const bff = floor
   ? await startFloor(mocksServer.url, { inspectorPort })
   : replica
-    ? await startReplica(mocksServer.url, { vars, inspectorPort })
+    ? await startReplica(mocksServer.url, { vars, inspectorPort, framework: frontend === "mobile-hono" ? "hono" : "none" })
     : await startWorker(frontend, mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED, inspectorPort });
 const filler = floor && mode === "hit" ? await startWorker("mobile", mocksServer.url, { quiet: true, vars, rateLimit: UNLIMITED }) : null;
 try {
@@ -77,7 +78,7 @@ try {
   // Warm up (JIT tiers; on a HIT run, the KV entries), then profile.
   await load(send, ids.slice(0, 300), concurrency);
   if (mode === "hit") await new Promise((resolve) => setTimeout(resolve, 500));
-  const name = floor ? "floor" : replica ? "replica-mobile" : `bff-${frontend}`;
+  const name = floor ? "floor" : replica ? `replica-${frontend.replace("-js", "")}` : `bff-${frontend}`;
   const session = await inspect(inspectorPort, name);
   await session.send("Profiler.enable");
   await session.send("Profiler.setSamplingInterval", { interval: 100 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { startNeighbourIsolate, withNeighbour } from "../tests/support/workers.js";
 
@@ -147,13 +148,18 @@ export function cpuSeconds(pid) {
  * rate limiter bound as the BFFs' are, `bindings` as its vars. Its log lines, if it writes any,
  * are written as the Rust Workers' are and dropped here as theirs are.
  */
-async function startJsWorker(name, script, bindings, { inspectorPort, neighbour = false } = {}) {
+async function startJsWorker(name, script, bindings, { inspectorPort, neighbour = false, bundled = false } = {}) {
+  const path = `${ROOT}bench/${script}`;
   const worker = {
     name,
-    modules: true,
-    scriptPath: `${ROOT}bench/${script}`,
-    // The JS page imports the platform side's timer (shared/js/platform.js), an ES module too.
-    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+    ...(bundled
+      ? { modules: [{ type: "ESModule", path, contents: await bundle(path) }] }
+      : {
+          modules: true,
+          scriptPath: path,
+          // The JS page imports the platform side's timer (shared/js/platform.js), an ES module too.
+          modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+        }),
     compatibilityDate: "2026-07-01",
     kvNamespaces: { BFF_CACHE: `${name}-cache` },
     ratelimits: { RATE_LIMITER: { namespace_id: "9001", simple: UNLIMITED } },
@@ -182,16 +188,35 @@ async function startJsWorker(name, script, bindings, { inspectorPort, neighbour 
   };
 }
 
+const bundles = new Map();
+
+/**
+ * A Worker that imports packages, as one module: bundled as `wrangler deploy` bundles (esbuild,
+ * ES module, the `workerd` export conditions, not minified), once per run.
+ */
+function bundle(path) {
+  if (!bundles.has(path)) {
+    bundles.set(
+      path,
+      build({ entryPoints: [path], bundle: true, format: "esm", platform: "neutral", conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], target: "es2022", write: false, logLevel: "error" }).then(
+        (result) => result.outputFiles[0].text,
+      ),
+    );
+  }
+  return bundles.get(path);
+}
+
 /** The floor Worker (bench/floor/worker.js) in its own Miniflare instance. */
 export function startFloor(mocksUrl, options) {
   return startJsWorker("floor", "floor/worker.js", { ORIGIN_BASE_URL: mocksUrl }, options);
 }
 
 /**
- * The mobile product page written as a plain JavaScript Worker (bench/replica/mobile.js), with
- * `vars` (the cache windows) over the mobile Worker's timeouts.
+ * The mobile product page written as a plain JavaScript Worker (bench/replica/mobile.js), or with
+ * `framework: "hono"` as a Hono Worker (bench/replica/mobile-hono.js), with `vars` (the cache
+ * windows) over the mobile Worker's timeouts.
  */
-export function startReplica(mocksUrl, { vars = {}, ...options } = {}) {
+export function startReplica(mocksUrl, { vars = {}, framework = "none", ...options } = {}) {
   const bindings = {
     ORIGIN_BASE_URL: mocksUrl,
     ORIGIN_TIMEOUT_MS: "1500",
@@ -199,7 +224,9 @@ export function startReplica(mocksUrl, { vars = {}, ...options } = {}) {
     ORIGIN_RECOMMENDATIONS_TIMEOUT_MS: "800",
     ...vars,
   };
-  return startJsWorker("replica-mobile", "replica/mobile.js", bindings, options);
+  return framework === "hono"
+    ? startJsWorker("replica-mobile-hono", "replica/mobile-hono.js", bindings, { ...options, bundled: true })
+    : startJsWorker("replica-mobile", "replica/mobile.js", bindings, options);
 }
 
 export const percentile = (values, p) => {

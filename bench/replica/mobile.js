@@ -19,7 +19,7 @@
 import { alarm } from "../../shared/js/platform.js";
 
 const READ_HEADERS = ["authorization", "cookie", "content-type", "content-length", "idempotency-key", "if-none-match", "origin", "referer", "save-data", "cf-connecting-ip", "accept-language", "x-csrf", "x-request-id"];
-const SECURITY_HEADERS = [
+export const SECURITY_HEADERS = [
   ["content-type", "application/json; charset=utf-8"],
   ["x-content-type-options", "nosniff"],
   ["strict-transport-security", "max-age=63072000; includeSubDomains"],
@@ -51,25 +51,44 @@ function readHead(request) {
   return head;
 }
 
-function newId() {
+export function newId() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   let id = "";
   for (const byte of bytes) id += byte.toString(16).padStart(2, "0");
   return id;
 }
 
+/** The rate limit, the route and the id; then the page. */
 async function answer(head, env, ctx, requestId) {
-  const limited = await env.RATE_LIMITER.limit({ key: `ip:${head["cf-connecting-ip"] ?? "unknown"}` }).then(
-    (outcome) => outcome.success === false,
-    () => false,
-  );
-  if (limited) return failure(429, "rate_limited", "Too many requests; try again in a minute.");
+  if (await rateLimited(env, head["cf-connecting-ip"])) return failure(429, "rate_limited", "Too many requests; try again in a minute.");
   const match = /^\/api\/products\/([^/]+)$/.exec(head.url.pathname);
   if (!match) return failure(404, "route_not_found", "No such endpoint.");
   if (head.method !== "GET" && head.method !== "HEAD") return failure(405, "method_not_allowed", "Method not allowed.");
-  const id = Number(match[1]);
-  if (!/^[1-9][0-9]{0,9}$/.test(match[1]) || id > 4294967295) return failure(400, "invalid_product_id", "The product id is a positive whole number.");
+  const id = productId(match[1]);
+  if (id === null) return failure(400, "invalid_product_id", "The product id is a positive whole number.");
+  return productPage(id, localeOf(head["accept-language"]), env, ctx, requestId);
+}
 
+/** Whether the rate limiter refuses this client (false when it fails). */
+export function rateLimited(env, client) {
+  return env.RATE_LIMITER.limit({ key: `ip:${client ?? "unknown"}` }).then(
+    (outcome) => outcome.success === false,
+    () => false,
+  );
+}
+
+/** The product id of a path segment, or null when it is not a positive whole number below 2^32. */
+export function productId(segment) {
+  const id = Number(segment);
+  return /^[1-9][0-9]{0,9}$/.test(segment) && id <= 4294967295 ? id : null;
+}
+
+/**
+ * The product screen: from the KV cache when a fresh entry is there, else from the five origin
+ * calls, shaped and stored. A reply: status, body (a string or the cached stream), etag, cache
+ * status, timings (name, ms, outcome) and, on a failure, its error code.
+ */
+export async function productPage(id, locale, env, ctx, requestId) {
   const windows = {
     fresh_ms: Number(env.CACHE_PRODUCT_FRESH_MS ?? 60000),
     grace_ms: Number(env.CACHE_PRODUCT_GRACE_MS ?? 0),
@@ -77,7 +96,6 @@ async function answer(head, env, ctx, requestId) {
   };
   const cached = windows.fresh_ms + windows.grace_ms + windows.max_stale_ms > 0;
   const timings = [];
-  const locale = localeOf(head["accept-language"]);
   const key = `v1:mobile:product:id=${id}:lang=${locale}:full`;
   if (cached) {
     const read = Date.now();
@@ -135,7 +153,7 @@ const SEPARATORS = { en: [",", "."], de: [".", ","], nl: [".", ","], fr: ["\u202
 const SYMBOLS = { EUR: "€", USD: "$", GBP: "£", JPY: "¥" };
 
 /** The supported language the client prefers most (by q, ties in its order); English otherwise. */
-function localeOf(header) {
+export function localeOf(header) {
   if (!header) return "en";
   let best = null;
   let bestWeight = 0;
@@ -249,7 +267,7 @@ function tagOf(body) {
   return `"${(hash >>> 0).toString(16).padStart(8, "0")}${body.length.toString(16)}"`;
 }
 
-function failure(status, code, message, timings = []) {
+export function failure(status, code, message, timings = []) {
   return { status, error: code, body: JSON.stringify({ error: { code, message } }), timings };
 }
 
@@ -265,15 +283,28 @@ function respond(reply, head, requestId, started) {
   } else headers.append("cache-control", "no-store");
   if (reply.cache) headers.append("x-bff-cache", reply.cache);
   if (status === 200 || status === 304) headers.append("vary", "save-data, accept-language");
-  if (reply.timings.length) {
-    const entries = reply.timings.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`);
-    headers.append("server-timing", `${entries.join(", ")}, total;dur=${elapsed.toFixed(1)}`);
-  }
+  const timing = serverTiming(reply.timings, elapsed);
+  if (timing) headers.append("server-timing", timing);
+  logLine(requestId, head.method, head.url.pathname, status, elapsed, reply);
+  const body = status === 304 || head.method === "HEAD" ? null : reply.body;
+  if (body === null && reply.body instanceof ReadableStream) reply.body.cancel().catch(() => {});
+  return new Response(body, { status, headers });
+}
+
+/** The Server-Timing value of a reply's timings and the total, or null without timings. */
+export function serverTiming(timings, elapsed) {
+  if (!timings.length) return null;
+  const entries = timings.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`);
+  return `${entries.join(", ")}, total;dur=${elapsed.toFixed(1)}`;
+}
+
+/** The request's one structured log line. */
+export function logLine(requestId, method, path, status, elapsed, reply) {
   console.log(
     JSON.stringify({
       request_id: requestId,
-      method: head.method,
-      path: head.url.pathname,
+      method,
+      path,
       status,
       duration_ms: elapsed,
       ...(reply.cache && { cache: reply.cache }),
@@ -281,7 +312,4 @@ function respond(reply, head, requestId, started) {
       origins: reply.timings.map(([name, ms, outcome]) => ({ name, outcome, duration_ms: ms })),
     }),
   );
-  const body = status === 304 || head.method === "HEAD" ? null : reply.body;
-  if (body === null && reply.body instanceof ReadableStream) reply.body.cancel().catch(() => {});
-  return new Response(body, { status, headers });
 }
