@@ -21,7 +21,7 @@ import { gzipSync } from "node:zlib";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 import { coldSection, cpuSection, neighbourSection, printCold, printCpu, printNeighbour } from "./cpu.mjs";
-import { HOT_PRODUCTS, UNLIMITED, percentile, table } from "./support.mjs";
+import { HOT_PRODUCTS, UNLIMITED, bundle, percentile, table } from "./support.mjs";
 
 const FRONTENDS = ["web", "mobile"];
 const CPU_FRONTENDS = ["web", "mobile", "voice"];
@@ -231,13 +231,18 @@ if (ONLY.has("cache")) {
 
 
 if (ONLY.has("bundle")) {
-  console.log("\n## Worker bundles (build/worker.js + build/index.js + build/index_bg.wasm)\n");
+  console.log("\n## Worker bundles (build/worker.js + build/index.js + build/index_bg.wasm; the JS pages bundled as wrangler would)\n");
   const bundleRows = [["worker", "raw", "gzip"]];
   for (const frontend of CPU_FRONTENDS) {
     const files = ["worker.js", "index.js", "index_bg.wasm"].map((f) => readFileSync(`workers/${frontend}/build/${f}`));
     const raw = files.reduce((sum, f) => sum + f.byteLength, 0);
     const gzip = files.reduce((sum, f) => sum + gzipSync(f).byteLength, 0);
     bundleRows.push([frontend, kib(raw), kib(gzip)]);
+  }
+  // The JavaScript pages of the CPU section, bundled as wrangler would (bench/support.mjs).
+  for (const [name, script] of [["mobile (JS)", "replica/mobile.js"], ["mobile (Hono)", "replica/mobile-hono.js"]]) {
+    const code = Buffer.from(await bundle(`${process.cwd()}/bench/${script}`));
+    bundleRows.push([name, kib(code.byteLength), kib(gzipSync(code).byteLength)]);
   }
   table(bundleRows);
   }

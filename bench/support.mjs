@@ -194,7 +194,7 @@ const bundles = new Map();
  * A Worker that imports packages, as one module: bundled as `wrangler deploy` bundles (esbuild,
  * ES module, the `workerd` export conditions, not minified), once per run.
  */
-function bundle(path) {
+export function bundle(path) {
   if (!bundles.has(path)) {
     bundles.set(
       path,
