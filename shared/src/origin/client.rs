@@ -445,10 +445,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
         return Err(OriginError::new(service, Failure::Status(status)));
     }
     // Checked as UTF-8 once, then parsed as text: `from_slice` checks each string it keeps
-    // separately, which cost a product page more than the whole-body check does.
+    // separately, which cost a product page more than the whole-body check does. Structs are
+    // read from objects only (see `objects`).
     std::str::from_utf8(body)
         .ok()
-        .and_then(|text| serde_json::from_str(text).ok())
+        .and_then(|text| super::objects::from_str(text).ok())
         .ok_or_else(|| OriginError::new(service, Failure::BadBody))
 }
 

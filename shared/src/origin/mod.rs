@@ -4,6 +4,7 @@ mod breakers;
 mod client;
 mod config;
 mod failure;
+mod objects;
 mod service;
 
 pub use client::{Call, OriginClient};
