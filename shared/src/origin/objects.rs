@@ -4,7 +4,7 @@
 //! every derived decoder holds both ways, and V8 compiles both whenever the decoder first runs in
 //! an isolate, and again after the runtime drops its unoptimized code (README, Performance).
 //! Origins answer objects. Asked for a map instead of a struct, serde_json never takes the
-//! array way, the optimizer drops it, and a first product page compiles some 6% less wasm.
+//! array way, the optimizer drops it, and a first product page compiles 5.5% less wasm.
 //!
 //! [`from_str`] wraps serde_json's deserializer so that each struct, at any depth, is asked
 //! for as a map; everything else passes through unchanged.
