@@ -135,14 +135,20 @@ export function requestBody(request) {
 /**
  * A response from a status, a header block ("name\nvalue\n" pairs) and a body: bytes (copied
  * out of wasm memory, which may move), a stream (a KV value passed through), or null.
+ *
+ * The headers are added to the response's own: a `Headers` passed to the constructor is copied
+ * whole into the response's, and that copy cost 1.5–2.5% of a KV HIT's CPU (the floor's HIT with
+ * a BFF's twelve response headers, ten rounds run side by side: 1.045 of the floor built apart,
+ * 1.019 added to the response).
  */
 export function respond(status, head, bytes, stream) {
-  const headers = new Headers();
-  const lines = head.split("\n");
-  for (let i = 0; i + 1 < lines.length; i += 2) headers.append(lines[i], lines[i + 1]);
   const body = status === 204 || status === 304 ? null : (stream ?? (bytes ? bytes.slice() : null));
   if (stream && body === null) cancelStream(stream);
-  return new Response(body, { status, headers });
+  const response = new Response(body, { status });
+  const headers = response.headers;
+  const lines = head.split("\n");
+  for (let i = 0; i + 1 < lines.length; i += 2) headers.append(lines[i], lines[i + 1]);
+  return response;
 }
 
 /** Whether the rate limiter in `binding` refuses `key` (false on its failure), tracked. */
