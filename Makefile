@@ -117,7 +117,8 @@ openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and
 bench: bootstrap build ## benchmark report: CPU per request against the JS floor, cold start, payload sizes, latency, cache, bundle sizes
 	node bench/run.mjs
 
-profile: bootstrap build ## CPU profile of a Worker's isolate under load, top functions by self time (PROFILE_WORKER=mobile|floor|mobile-js|mobile-hono PROFILE_MODE=off|hit)
+profile: bootstrap build ## CPU profile of a Worker under load, top functions by self time (PROFILE_WORKER=mobile|floor|mobile-js|mobile-hono PROFILE_MODE=off|hit PROFILE_TOOL=inspector|perf)
+	@if [ "$(PROFILE_TOOL)" = perf ]; then scripts/bootstrap.sh --perf; fi
 	node bench/profile.mjs
 
 compare: bootstrap build ## one Worker's CPU per request, a kept build against the current one (COMPARE_BASE=<copy of workers/<w>/build> COMPARE_WORKER=mobile COMPARE_MODE=off|hit|cold)

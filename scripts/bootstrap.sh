@@ -82,3 +82,12 @@ if [ "${1:-}" = "--browser" ] && [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/
   "${as_root[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq chromium >/dev/null
 fi
+
+# `make profile PROFILE_TOOL=perf` (`--perf`): Linux perf, Debian's.
+if [ "${1:-}" = "--perf" ] && ! command -v perf >/dev/null; then
+  say "installing Debian's linux-perf for make profile PROFILE_TOOL=perf"
+  as_root=()
+  [ "$(id -u)" = 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq linux-perf >/dev/null
+fi
