@@ -8,7 +8,7 @@
 // (named through V8's `--perf-basic-prof` map), V8's builtins, runtime and garbage collector,
 // workerd's APIs and bindings, KJ's event loop and HTTP, the allocator and the kernel.
 import { spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 
 /** Samples a second per CPU (a prime, so that it does not beat with the runtime's timers). */
 const FREQUENCY = 4999;
@@ -48,8 +48,9 @@ export function record(pid, file) {
 
 /**
  * Self time per symbol of a recording, in ms: a function's name without its hash and the tier
- * V8 compiled it in, so that the same function compiled twice counts once. `pid`'s perf map
- * (written by V8 into /tmp) is removed once read.
+ * V8 compiled it in, so that the same function compiled twice counts once. perf names wasm and
+ * JavaScript from `pid`'s map, which V8 writes into /tmp; the report, names and all, is kept
+ * beside the recording (`<file>.txt`), and the map removed.
  */
 export function symbols(file, pid) {
   const report = spawnSync("perf", ["report", "-i", file, "-n", "--no-children", "--sort", "sym", "-g", "none", "--percent-limit", "0", "--stdio"], {
@@ -57,6 +58,7 @@ export function symbols(file, pid) {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (report.status !== 0) throw new Error(`perf report: ${report.stderr}`);
+  writeFileSync(`${file}.txt`, report.stdout);
   forgetMap(pid);
   const bySymbol = new Map();
   for (const line of report.stdout.split("\n")) {

@@ -15,8 +15,8 @@
 // request fans out; hit: every request a KV HIT; default off), PROFILE_REQUESTS (default 2000),
 // PROFILE_CONCURRENCY (default 10), PROFILE_TOP (default 25). The profile is written to
 // test-output/profile/<worker>-<mode>.cpuprofile (open it in a Chromium's DevTools, Performance),
-// perf's recordings to test-output/profile/<worker>-<mode>.perf.data and
-// floor-beside-<worker>-<mode>.perf.data (`perf report -i`).
+// perf's reports (every symbol) to test-output/profile/<worker>-<mode>.perf.data.txt and
+// floor-beside-<worker>-<mode>.perf.data.txt.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -221,5 +221,5 @@ function printPerf(sides) {
     }
     table(diffRows);
   }
-  console.log(`\nrecordings: ${sides.map((side) => side.file).join(", ")} (perf report -i <file>)`);
+  console.log(`\nreports: ${sides.map((side) => `${side.file}.txt`).join(", ")} (every symbol; the recordings beside them name the runtime's symbols for perf report -i, not wasm's)`);
 }
