@@ -7,7 +7,7 @@
 // the order reversed every round, so that the machine's drift falls on both sides alike; a
 // round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, firstRequest, hotId, load, median, missId, percentile, separateCores, spread, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, firstRequest, hotId, load, median, missId, percentile, separateCores, spread, startContractFloor, startFloor, startReplica, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -22,16 +22,21 @@ const REPLICAS = [
   { name: JS_REPLICA, framework: "none" },
   { name: HONO_REPLICA, framework: "hono" },
 ];
+/** The floor with the contract (bench/floor/contract.js), on mobile's floor requests. */
+const CONTRACT_FLOOR = "floor + contract";
 
 /**
  * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
  * answered from a warmed KV entry), at each concurrency; with mobile, also the same page as a
  * plain JavaScript Worker (bench/replica/mobile.js) and as a Hono Worker
- * (bench/replica/mobile-hono.js), against the same floor.
+ * (bench/replica/mobile-hono.js), against the same floor; and the floor with the contract
+ * (bench/floor/contract.js) on the floor's requests for mobile's page: how much of each ratio
+ * the contract takes before any Worker does its job.
  */
 export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests, mocksPid }) {
   const floor = await withPid(() => startFloor(mocksUrl));
   const subjects = [];
+  let contract = null;
   try {
     for (const frontend of frontends) {
       const off = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED }));
@@ -41,10 +46,11 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
     for (const { name, framework } of frontends.includes("mobile") ? REPLICAS : []) {
       const off = await withPid(() => startReplica(mocksUrl, { vars: NO_CACHE, framework }));
       const hit = await withPid(() => startReplica(mocksUrl, { vars: ALWAYS_FRESH, framework }));
-      subjects.push({ name, frontend: "mobile", off, hit });
+      subjects.push({ name, frontend: "mobile", off, hit, replica: true });
     }
+    contract = frontends.includes("mobile") ? await withPid(() => startContractFloor(mocksUrl)) : null;
     await mocks.reset();
-    const pinned = separateCores([floor.pid, ...subjects.flatMap((s) => [s.off.pid, s.hit.pid])], [process.pid, mocksPid].filter(Boolean));
+    const pinned = separateCores([...new Set([floor, ...subjects.flatMap((s) => [s.off, s.hit]), contract].filter(Boolean).map((i) => i.pid))], [process.pid, mocksPid].filter(Boolean));
 
     // Warm every instance (JIT tiers, KV entries), then give the floor the same entries.
     const floorKv = await floor.mf.getKVNamespace("BFF_CACHE");
@@ -72,9 +78,21 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       }
       await load((id) => dispatch(floor.mf, `/hit?key=${encodeURIComponent(keyOf[frontend][id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
     }
+    if (contract) {
+      // The same requests as the floor's for mobile, the same entries in its KV.
+      const contractKv = await contract.mf.getKVNamespace("BFF_CACHE");
+      for (const stored of Object.values(keyOf.mobile)) {
+        const entry = await floorKv.getWithMetadata(stored, "arrayBuffer");
+        await contractKv.put(stored, entry.value, { metadata: entry.metadata });
+      }
+      const calls = PAGE_CALLS.mobile;
+      await load((id) => dispatch(contract.mf, `/miss/${id}?reviews=${calls.reviews}&related=${calls.related}`), Array.from({ length: 200 }, (_, i) => missId(i)), 10);
+      await load((id) => dispatch(contract.mf, `/hit?key=${encodeURIComponent(keyOf.mobile[id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
+      subjects.push({ name: CONTRACT_FLOOR, frontend: "mobile", off: contract, hit: contract, floorRequests: true });
+    }
 
     const parity = [];
-    for (const replica of subjects.filter((s) => s.name !== s.frontend)) {
+    for (const replica of subjects.filter((s) => s.replica)) {
       parity.push({ name: replica.name, ...(await sameScreens(subjects.find((s) => s.name === "mobile").off.mf, replica.off.mf)) });
     }
 
@@ -90,7 +108,7 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
         for (let round = 0; round < rounds; round++) {
           const order = subjects.flatMap((s) => [
             { name: s.name, side: "floor", mf: floor.mf, pid: floor.pid, path: (id) => floorPath(s.frontend, id) },
-            { name: s.name, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: (id) => `/api/products/${id}` },
+            { name: s.name, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: s.floorRequests ? (id) => floorPath(s.frontend, id) : (id) => `/api/products/${id}` },
           ]);
           if (round % 2) order.reverse();
           for (const batch of order) {
@@ -109,7 +127,7 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
     }
     return { results, pinned, parity };
   } finally {
-    await Promise.all([floor, ...subjects.flatMap((s) => [s.off, s.hit])].map((i) => i.dispose()));
+    await Promise.all([...new Set([floor, contract, ...subjects.flatMap((s) => [s.off, s.hit])])].filter(Boolean).map((i) => i.dispose()));
   }
 }
 
@@ -180,7 +198,7 @@ const PAGE = { path: "/api/products/1", status: 200 };
 
 /**
  * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
- * the floor's static answer, alternating and reversing as above; with mobile, also mobile and its
+ * the floor's static answer (and the same answer of the floor with the contract), alternating and reversing as above; with mobile, also mobile and its
  * JS pages (plain and Hono) on one request all answer alike (a refused product id), and on a
  * product page with the cache off (the five origin calls, the parsing and the shaping: the code
  * a shopper's first request runs). Wall time of that request, and the workerd process's CPU from its start to that
@@ -190,6 +208,7 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
   const rust = (frontend) => () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED });
   const subjects = [
     { name: "floor", start: () => startFloor(mocksUrl), path: "/static", status: 200 },
+    { name: CONTRACT_FLOOR, start: () => startContractFloor(mocksUrl), path: "/static", status: 200 },
     ...frontends.map((frontend) => ({ name: frontend, start: rust(frontend), path, status: 200 })),
     ...(frontends.includes("mobile")
       ? [

@@ -3,7 +3,8 @@
 // - CPU: each Rust Worker's workerd CPU time per product-page request, against the floor (a
 //   minimal JS Worker doing only the platform's unavoidable work, bench/floor/worker.js), cache
 //   off and HIT, at several concurrencies, in alternating rounds (bench/cpu.mjs), with mobile's
-//   page as a plain JS Worker and as a Hono Worker beside them (bench/replica/); and the cold
+//   page as a plain JS Worker and as a Hono Worker beside them (bench/replica/), and the floor
+//   with only the contract's work added (bench/floor/contract.js); and the cold
 //   start: the first request to a fresh instance against the floor's; and what an isolate
 //   starting elsewhere in a warm Worker's process costs its next request, Rust and JS.
 // - Payload: for each read endpoint, the bytes the origins sent for it and the body each frontend
@@ -67,14 +68,16 @@ try {
     console.log(`\n## CPU per product-page request: each Worker's workerd process against the floor (${rounds} alternating rounds; ${missRequests} requests a batch cache off, ${hitRequests} on a HIT)\n`);
     printCpu(await cpuSection(mocksServer.url, mocks, CPU_FRONTENDS, { rounds, concurrencies, missRequests, hitRequests, mocksPid: mocksServer.pid }));
     console.log("(CPU: utime + stime of the instance's own workerd process over a batch, per request; ratio: the Worker's batch over the floor's in the same round;");
-    console.log(" the floor: the rate-limit call, then the same origin fetches with bodies read (cache off) or one KV getWithMetadata streamed back (HIT))");
+    console.log(" the floor: the rate-limit call, then the same origin fetches with bodies read (cache off) or one KV getWithMetadata streamed back (HIT);");
+    console.log(" floor + contract: the floor's requests for mobile, plus what the contract makes every BFF do: request id, origin timeout, headers, log line)");
   }
   if (ONLY.has("cold")) {
     const starts = Number(env("BENCH_COLD_STARTS", 20));
     const path = env("BENCH_COLD_PATH", "/openapi.json");
     console.log(`\n## Cold start: the first request to a fresh instance, no origin call (${starts} starts each, alternating)\n`);
     printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }));
-    console.log("(the floor answers a fixed JSON body after the rate-limit call; ratio: median first request over the floor's;");
+    console.log("(the floor answers a fixed JSON body after the rate-limit call, floor + contract the same with the contract's request id, headers and log line;");
+    console.log(" ratio: median first request over the floor's;");
     console.log(" start to ready: new Miniflare(...) until it serves, so work moved from the first request into start-up shows)");
   }
   if (ONLY.has("neighbour")) {

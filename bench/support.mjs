@@ -211,6 +211,11 @@ export function startFloor(mocksUrl, options) {
   return startJsWorker("floor", "floor/worker.js", { ORIGIN_BASE_URL: mocksUrl }, options);
 }
 
+/** The floor with the contract (bench/floor/contract.js), with mobile's origin timeout. */
+export function startContractFloor(mocksUrl, options) {
+  return startJsWorker("floor-contract", "floor/contract.js", { ORIGIN_BASE_URL: mocksUrl, ORIGIN_TIMEOUT_MS: "1500" }, options);
+}
+
 /**
  * The mobile product page written as a plain JavaScript Worker (bench/replica/mobile.js), or with
  * `framework: "hono"` as a Hono Worker (bench/replica/mobile-hono.js), with `vars` (the cache
