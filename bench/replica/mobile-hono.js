@@ -46,9 +46,12 @@ app.get("/api/products/:id", async (c) => {
   c.header("cache-control", "no-cache");
   c.header("x-bff-cache", reply.cache);
   c.header("vary", "save-data, accept-language");
-  if (c.req.header("if-none-match") === reply.etag) {
+  // No body to send (a 304, or a HEAD, which Hono answers by dropping the body): a cached
+  // stream is let go, not left open.
+  const notModified = c.req.header("if-none-match") === reply.etag;
+  if (notModified || c.req.method === "HEAD") {
     if (reply.body instanceof ReadableStream) reply.body.cancel().catch(() => {});
-    return c.body(null, 304);
+    return c.body(null, notModified ? 304 : 200);
   }
   return c.body(reply.body, 200);
 });
