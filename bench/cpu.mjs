@@ -22,7 +22,7 @@ const REPLICAS = [
   { name: JS_REPLICA, framework: "none" },
   { name: HONO_REPLICA, framework: "hono" },
 ];
-/** The floor with the contract (bench/floor/contract.js), on mobile's floor requests. */
+/** The floor with the contract (bench/floor/with-contract.js), on mobile's floor requests. */
 const CONTRACT_FLOOR = "floor + contract";
 
 /**
@@ -30,7 +30,7 @@ const CONTRACT_FLOOR = "floor + contract";
  * answered from a warmed KV entry), at each concurrency; with mobile, also the same page as a
  * plain JavaScript Worker (bench/replica/mobile.js) and as a Hono Worker
  * (bench/replica/mobile-hono.js), against the same floor; and the floor with the contract
- * (bench/floor/contract.js) on the floor's requests for mobile's page: how much of each ratio
+ * (bench/floor/with-contract.js) on the floor's requests for mobile's page: how much of each ratio
  * the contract takes before any Worker does its job.
  */
 export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests, mocksPid }) {

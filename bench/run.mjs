@@ -4,7 +4,7 @@
 //   minimal JS Worker doing only the platform's unavoidable work, bench/floor/worker.js), cache
 //   off and HIT, at several concurrencies, in alternating rounds (bench/cpu.mjs), with mobile's
 //   page as a plain JS Worker and as a Hono Worker beside them (bench/replica/), and the floor
-//   with only the contract's work added (bench/floor/contract.js); and the cold
+//   with only the contract's work added (bench/floor/with-contract.js); and the cold
 //   start: the first request to a fresh instance against the floor's; and what an isolate
 //   starting elsewhere in a warm Worker's process costs its next request, Rust and JS.
 // - Payload: for each read endpoint, the bytes the origins sent for it and the body each frontend

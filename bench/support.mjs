@@ -211,9 +211,9 @@ export function startFloor(mocksUrl, options) {
   return startJsWorker("floor", "floor/worker.js", { ORIGIN_BASE_URL: mocksUrl }, options);
 }
 
-/** The floor with the contract (bench/floor/contract.js), with mobile's origin timeout. */
+/** The floor with the contract (bench/floor/with-contract.js), with mobile's origin timeout. */
 export function startContractFloor(mocksUrl, options) {
-  return startJsWorker("floor-contract", "floor/contract.js", { ORIGIN_BASE_URL: mocksUrl, ORIGIN_TIMEOUT_MS: "1500" }, options);
+  return startJsWorker("floor-contract", "floor/with-contract.js", { ORIGIN_BASE_URL: mocksUrl, ORIGIN_TIMEOUT_MS: "1500" }, options);
 }
 
 /**

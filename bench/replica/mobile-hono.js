@@ -9,7 +9,8 @@
 // another, as a Hono app has them; unknown paths and errors answer the same JSON errors as the
 // Rust Worker. Bundled as `wrangler deploy` would bundle it (esbuild, bench/support.mjs).
 import { Hono } from "hono";
-import { SECURITY_HEADERS, failure, localeOf, logLine, newId, productId, productPage, rateLimited, serverTiming } from "./mobile.js";
+import { SECURITY_HEADERS, logLine, newId, serverTiming } from "../contract.js";
+import { failure, localeOf, productId, productPage, rateLimited } from "./mobile.js";
 
 const app = new Hono();
 

@@ -17,16 +17,10 @@
 
 // The shared timer of the Rust Workers' platform side: the same timing for the same calls.
 import { alarm } from "../../shared/js/platform.js";
+// The parts of the contract every page has, shared with make bench's floor + contract.
+import { SECURITY_HEADERS, logLine, newId, serverTiming, tagOf } from "../contract.js";
 
 const READ_HEADERS = ["authorization", "cookie", "content-type", "content-length", "idempotency-key", "if-none-match", "origin", "referer", "save-data", "cf-connecting-ip", "accept-language", "x-csrf", "x-request-id"];
-export const SECURITY_HEADERS = [
-  ["content-type", "application/json; charset=utf-8"],
-  ["x-content-type-options", "nosniff"],
-  ["strict-transport-security", "max-age=63072000; includeSubDomains"],
-  ["x-frame-options", "DENY"],
-  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'"],
-  ["referrer-policy", "no-referrer"],
-];
 const CALLS = [
   ["catalog", (id) => `/catalog/products/${id}`, "ORIGIN_TIMEOUT_MS", true],
   ["pricing", (id) => `/pricing/prices/${id}`, "ORIGIN_TIMEOUT_MS", true],
@@ -49,13 +43,6 @@ function readHead(request) {
   const head = { method: request.method, url: new URL(request.url) };
   for (const name of READ_HEADERS) head[name] = request.headers.get(name);
   return head;
-}
-
-export function newId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let id = "";
-  for (const byte of bytes) id += byte.toString(16).padStart(2, "0");
-  return id;
 }
 
 /** The rate limit, the route and the id; then the page. */
@@ -257,16 +244,6 @@ function shape(product, price, stock, reviews, related, locale) {
   return screen;
 }
 
-/** FNV-1a over the body's UTF-16 code units and its length: a strong validator of the bytes sent. */
-function tagOf(body) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < body.length; i++) {
-    hash ^= body.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `"${(hash >>> 0).toString(16).padStart(8, "0")}${body.length.toString(16)}"`;
-}
-
 export function failure(status, code, message, timings = []) {
   return { status, error: code, body: JSON.stringify({ error: { code, message } }), timings };
 }
@@ -289,27 +266,4 @@ function respond(reply, head, requestId, started) {
   const body = status === 304 || head.method === "HEAD" ? null : reply.body;
   if (body === null && reply.body instanceof ReadableStream) reply.body.cancel().catch(() => {});
   return new Response(body, { status, headers });
-}
-
-/** The Server-Timing value of a reply's timings and the total, or null without timings. */
-export function serverTiming(timings, elapsed) {
-  if (!timings.length) return null;
-  const entries = timings.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`);
-  return `${entries.join(", ")}, total;dur=${elapsed.toFixed(1)}`;
-}
-
-/** The request's one structured log line. */
-export function logLine(requestId, method, path, status, elapsed, reply) {
-  console.log(
-    JSON.stringify({
-      request_id: requestId,
-      method,
-      path,
-      status,
-      duration_ms: elapsed,
-      ...(reply.cache && { cache: reply.cache }),
-      ...(reply.error && { error: reply.error }),
-      origins: reply.timings.map(([name, ms, outcome]) => ({ name, outcome, duration_ms: ms })),
-    }),
-  );
 }

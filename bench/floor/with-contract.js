@@ -1,4 +1,4 @@
-// The floor with the contract: the floor (bench/floor/worker.js), plus what the project's contract
+// The floor with the contract: the floor (floor/worker.js), plus what the project's contract
 // (DESIGN.md) makes every BFF Worker do on every request whatever its job and its language, done
 // the cheapest way JavaScript offers; and nothing of a BFF's own work (no parsing, no shaping, no
 // cache key, no cache write).
@@ -9,19 +9,12 @@
 // freshness checked; the response headers every answer carries (security headers, `x-request-id`,
 // `Cache-Control`, `Server-Timing` with one entry per origin call or the cache) and those of a
 // cacheable GET (`ETag`, `x-bff-cache`, 304 on a matching `If-None-Match`); one structured JSON
-// log line. make bench sets it beside the floor, so that one run shows how much of a target the
-// contract alone takes before a Worker does its job.
+// log line; the contract's parts as the JavaScript pages have them (../contract.js). make bench
+// sets it beside the floor, so that one run shows how much of a target the contract alone takes
+// before a Worker does its job.
 
 import { alarm } from "../../shared/js/platform.js";
-
-const SECURITY_HEADERS = [
-  ["content-type", "application/json; charset=utf-8"],
-  ["x-content-type-options", "nosniff"],
-  ["strict-transport-security", "max-age=63072000; includeSubDomains"],
-  ["x-frame-options", "DENY"],
-  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'"],
-  ["referrer-policy", "no-referrer"],
-];
+import { SECURITY_HEADERS, logLine, newId, serverTiming, tagOf } from "../contract.js";
 
 // The isolate's first log line, written as it starts, as the Rust Workers write theirs: the
 // runtime loads its console formatter with the first one, which would otherwise be the first
@@ -48,13 +41,6 @@ export default {
     return respond(reply, request, url.pathname, requestId, started);
   },
 };
-
-function newId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let id = "";
-  for (const byte of bytes) id += byte.toString(16).padStart(2, "0");
-  return id;
-}
 
 /** The floor's origin fetches with the request id and a timeout; answered with a small body. */
 async function miss(env, id, params, requestId) {
@@ -96,16 +82,6 @@ async function hit(kv, key) {
   return { status: 200, body: value, etag: metadata.etag, cache: "HIT", timings };
 }
 
-/** FNV-1a over the body's UTF-16 code units and its length. */
-function tagOf(body) {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < body.length; i++) {
-    hash ^= body.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return `"${(hash >>> 0).toString(16).padStart(8, "0")}${body.length.toString(16)}"`;
-}
-
 function respond(reply, request, path, requestId, started) {
   const elapsed = Date.now() - started;
   let status = reply.status;
@@ -121,20 +97,8 @@ function respond(reply, request, path, requestId, started) {
     headers.append("cache-control", "no-cache");
   } else headers.append("cache-control", "no-store");
   if (reply.cache !== undefined) headers.append("x-bff-cache", reply.cache);
-  if (reply.timings.length > 0) {
-    const entries = reply.timings.map(([name, ms, desc]) => `${name};dur=${ms.toFixed(1)};desc="${desc}"`);
-    headers.append("server-timing", `${entries.join(", ")}, total;dur=${elapsed.toFixed(1)}`);
-  }
-  console.log(
-    JSON.stringify({
-      request_id: requestId,
-      method: request.method,
-      path,
-      status,
-      duration_ms: elapsed,
-      ...(reply.cache !== undefined && { cache: reply.cache }),
-      origins: reply.timings.map(([name, ms, outcome]) => ({ name, outcome, duration_ms: ms })),
-    }),
-  );
+  const timing = serverTiming(reply.timings, elapsed);
+  if (timing !== null) headers.append("server-timing", timing);
+  logLine(requestId, request.method, path, status, elapsed, reply);
   return response;
 }
