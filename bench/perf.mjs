@@ -16,7 +16,10 @@ const FREQUENCY = 4999;
 /** Where a sampled symbol belongs, first match wins. */
 const KINDS = [
   ["kernel", (s) => s.kernel],
-  ["Rust (wasm)", (s) => /^JS:.*-\d+-(turbofan|liftoff)$/.test(s.name) && !/^JS:(wasm-to-js|js-to-wasm)/.test(s.name)],
+  // V8 runs a wasm function first as Liftoff's baseline code, and optimizes it (TurboFan) only
+  // once it has run enough; baseline code also calls a builtin to set up each frame.
+  ["Rust (wasm), optimized", (s) => /^JS:.*-\d+-turbofan$/.test(s.name) && !/^JS:(wasm-to-js|js-to-wasm)/.test(s.name)],
+  ["Rust (wasm), baseline", (s) => (/^JS:.*-\d+-liftoff$/.test(s.name) && !/^JS:(wasm-to-js|js-to-wasm)/.test(s.name)) || s.name === "Builtins_WasmLiftoffFrameSetup"],
   ["wasm↔JS crossings", (s) => /^JS:(wasm-to-js|js-to-wasm)|^Builtins_(Wasm|JSToWasm|WasmToJs)|^v8::internal::wasm::/.test(s.name)],
   ["JavaScript", (s) => s.name.startsWith("JS:")],
   ["V8 garbage collection", (s) => /Scavenge|MarkCompact|Marking|Sweep|cppgc|GlobalHandles|TracedReference|v8::internal::Heap::/.test(s.name)],
