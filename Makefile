@@ -117,7 +117,7 @@ openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and
 bench: bootstrap build ## benchmark report: CPU per request against the JS floor, cold start, payload sizes, latency, cache, bundle sizes
 	node bench/run.mjs
 
-profile: bootstrap build ## CPU profile of a Worker under load, top functions by self time (PROFILE_WORKER=mobile|floor|mobile-js|mobile-hono PROFILE_MODE=off|hit PROFILE_TOOL=inspector|perf)
+profile: bootstrap build ## CPU profile of a Worker under load, top functions by self time (PROFILE_WORKER=mobile|floor|floor-contract|mobile-js|mobile-hono PROFILE_MODE=off|hit PROFILE_TOOL=inspector|perf)
 	@if [ "$(PROFILE_TOOL)" = perf ]; then scripts/bootstrap.sh --perf; fi
 	node bench/profile.mjs
 

@@ -9,7 +9,8 @@
 // most over the floor.
 //
 // PROFILE_WORKER (web, mobile, voice; floor: the JS floor of make bench under the same load
-// of mobile's page; mobile-js: mobile's page as a plain JS Worker, bench/replica/mobile.js;
+// of mobile's page; floor-contract: the floor with the contract, bench/floor/with-contract.js,
+// under the same load; mobile-js: mobile's page as a plain JS Worker, bench/replica/mobile.js;
 // mobile-hono: the same page as a Hono Worker, bench/replica/mobile-hono.js;
 // default mobile), PROFILE_MODE (off: cache off, every
 // request fans out; hit: every request a KV HIT; default off), PROFILE_REQUESTS (default 2000),
@@ -23,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 import * as perf from "./perf.mjs";
-import { ALWAYS_FRESH, UNLIMITED, dispatch, freePort, inspect, load, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, dispatch, freePort, inspect, load, startContractFloor, startFloor, startReplica, table, withPid } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.PROFILE_WORKER ?? "mobile";
@@ -37,7 +38,8 @@ if (!["inspector", "perf"].includes(tool)) throw new Error(`PROFILE_TOOL is insp
 
 /** The built glue's lines, to show what a minified frame is. */
 const replica = frontend === "mobile-js" || frontend === "mobile-hono";
-const glue = frontend === "floor" || replica ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
+const jsWorker = replica || frontend === "floor" || frontend === "floor-contract";
+const glue = jsWorker ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
 
 /** Self time per function (ms), from the sampled profile. */
 function selfTimes(profile) {
@@ -59,12 +61,16 @@ function selfTimes(profile) {
 
 const vars = mode === "hit" ? ALWAYS_FRESH : NO_CACHE;
 const floor = frontend === "floor";
+/** A subject that takes the floor's requests: the floor, and the floor with the contract. */
+const floorRequests = floor || frontend === "floor-contract";
 const ids = Array.from({ length: requests }, (_, i) => (mode === "hit" ? 1 + (i % 50) * 97 : 1 + ((i * 37) % 5000)));
 /** The Worker profiled: the floor takes the mobile page's calls; on a HIT run, the entries mobile stored. */
 const startSubject = (mocksUrl, options = {}) =>
   floor
     ? startFloor(mocksUrl, options)
-    : replica
+    : frontend === "floor-contract"
+      ? startContractFloor(mocksUrl, options)
+      : replica
       ? startReplica(mocksUrl, { vars, ...options, framework: frontend === "mobile-hono" ? "hono" : "none" })
       : startWorker(frontend, mocksUrl, { quiet: true, vars, rateLimit: UNLIMITED, ...options });
 /** The floor's requests for the same pages: on a HIT run, for the KV entries `fillFloor` copied. */
@@ -111,12 +117,12 @@ async function profileWithInspector() {
   const inspectorPort = await freePort();
   const bff = await startSubject(mocksServer.url, { inspectorPort });
   try {
-    const keys = floor ? await fillFloor(mocksServer.url, bff) : {};
-    const send = floor ? floorSend(bff, keys) : workerSend(bff);
+    const keys = floorRequests ? await fillFloor(mocksServer.url, bff) : {};
+    const send = floorRequests ? floorSend(bff, keys) : workerSend(bff);
     // Warm up (JIT tiers; on a HIT run, the KV entries), then profile.
     await load(send, ids.slice(0, 300), concurrency);
     if (mode === "hit") await new Promise((resolve) => setTimeout(resolve, 500));
-    const name = floor ? "floor" : replica ? `replica-${frontend.replace("-js", "")}` : `bff-${frontend}`;
+    const name = floor ? "floor" : frontend === "floor-contract" ? "floor-contract" : replica ? `replica-${frontend.replace("-js", "")}` : `bff-${frontend}`;
     const session = await inspect(inspectorPort, name);
     await session.send("Profiler.enable");
     await session.send("Profiler.setSamplingInterval", { interval: 100 });
@@ -161,14 +167,14 @@ async function profileWithPerf() {
   if (!perf.available()) throw new Error("perf cannot sample here: `make profile` installs it (Debian's linux-perf); as root, or with kernel.perf_event_paranoid <= 1");
   // V8 names the code it compiles (wasm functions, JavaScript) in /tmp/perf-<pid>.map.
   process.env.MINIFLARE_WORKERD_V8_FLAGS = [process.env.MINIFLARE_WORKERD_V8_FLAGS, "--perf-basic-prof"].filter(Boolean).join(" ");
-  const sides = [{ name: floor ? "the floor" : frontend, instance: await withPid(() => startSubject(mocksServer.url)), isFloor: floor }];
-  if (!floor) sides.push({ name: "floor", instance: await withPid(() => startFloor(mocksServer.url)), isFloor: true });
+  const sides = [{ name: floor ? "the floor" : frontend, instance: await withPid(() => startSubject(mocksServer.url)), isFloor: floor, floorRequests }];
+  if (!floor) sides.push({ name: "floor", instance: await withPid(() => startFloor(mocksServer.url)), isFloor: true, floorRequests: true });
   const dir = join(ROOT, "test-output", "profile");
   mkdirSync(dir, { recursive: true });
   try {
     for (const side of sides) {
-      const keys = side.isFloor ? await fillFloor(mocksServer.url, side.instance) : {};
-      side.send = side.isFloor ? floorSend(side.instance, keys) : workerSend(side.instance);
+      const keys = side.floorRequests ? await fillFloor(mocksServer.url, side.instance) : {};
+      side.send = side.floorRequests ? floorSend(side.instance, keys) : workerSend(side.instance);
       side.file = join(dir, `${side.isFloor && !floor ? "floor-beside-" : ""}${frontend}-${mode}.perf.data`);
       await load(side.send, ids.slice(0, 300), concurrency);
     }
