@@ -198,11 +198,11 @@ const PAGE = { path: "/api/products/1", status: 200 };
 
 /**
  * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
- * the floor's static answer (and the same answer of the floor with the contract), alternating and reversing as above; with mobile, also mobile and its
- * JS pages (plain and Hono) on one request all answer alike (a refused product id), and on a
- * product page with the cache off (the five origin calls, the parsing and the shaping: the code
- * a shopper's first request runs). Wall time of that request, and the workerd process's CPU from its start to that
- * answer.
+ * the floor's static answer (and the same answer of the floor with the contract), alternating and
+ * reversing as above; with mobile, also mobile and its JS pages (plain and Hono) on one request
+ * all answer alike (a refused product id), and on a product page with the cache off (the five
+ * origin calls, the parsing and the shaping: the code a shopper's first request runs). Wall time
+ * of that request, and the workerd process's CPU from its start to that answer.
  */
 export async function coldSection(mocksUrl, frontends, { starts, path }) {
   const rust = (frontend) => () => startWorker(frontend, mocksUrl, { quiet: true, rateLimit: UNLIMITED });
