@@ -114,7 +114,13 @@ openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and
 	UPDATE_OPENAPI=1 cargo test $(addprefix -p bff-,$(WORKERS)) openapi
 	@scripts/clients.sh
 
-bench: bootstrap build ## benchmark report: CPU per request against the JS floor, cold start, payload sizes, latency, cache, bundle sizes
+# The floor's static answer written with workers-rs alone (bench/floor-rs), for make bench's
+# cold start: what any Rust Worker's first request costs before a line of ours.
+bench/floor-rs/build/index.js: bench/floor-rs/src/lib.rs bench/floor-rs/Cargo.toml
+	@$(MAKE) bootstrap
+	worker-build --release bench/floor-rs
+
+bench: bootstrap build bench/floor-rs/build/index.js ## benchmark report: CPU per request against the JS floor, cold start, payload sizes, latency, cache, bundle sizes
 	node bench/run.mjs
 
 profile: bootstrap build ## CPU profile of a Worker under load, top functions by self time (PROFILE_WORKER=mobile|floor|floor-contract|mobile-js|mobile-hono PROFILE_MODE=off|hit PROFILE_TOOL=inspector|perf)
@@ -128,4 +134,4 @@ cold-code: bootstrap build ## the wasm a fresh isolate's first request runs, by 
 	node bench/cold-code.mjs
 
 clean: ## remove build outputs of this clone (the tool cache stays)
-	rm -rf $(addprefix workers/,$(addsuffix /build,$(WORKERS))) .wrangler
+	rm -rf $(addprefix workers/,$(addsuffix /build,$(WORKERS))) bench/floor-rs/build .wrangler

@@ -7,7 +7,7 @@
 // the order reversed every round, so that the machine's drift falls on both sides alike; a
 // round's ratio compares batches of that round.
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
-import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, firstRequest, hotId, load, median, missId, percentile, separateCores, spread, startContractFloor, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, HOT_PRODUCTS, UNLIMITED, cpuSeconds, dispatch, firstRequest, hotId, load, median, missId, percentile, separateCores, spread, startContractFloor, startFloor, startReplica, startRustFloor, table, withPid } from "./support.mjs";
 
 /** The origin calls of each frontend's product page, for the floor to make the same ones. */
 const PAGE_CALLS = {
@@ -24,6 +24,8 @@ const REPLICAS = [
 ];
 /** The floor with the contract (bench/floor/with-contract.js), on mobile's floor requests. */
 const CONTRACT_FLOOR = "floor + contract";
+/** The floor's static answer written with workers-rs alone (bench/floor-rs): the cold section's. */
+const RUST_FLOOR = "floor in Rust (workers-rs)";
 
 /**
  * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
@@ -198,7 +200,8 @@ const PAGE = { path: "/api/products/1", status: 200 };
 
 /**
  * Cold start: the first request to a fresh instance, with no origin call, for each frontend and
- * the floor's static answer (and the same answer of the floor with the contract), alternating and
+ * the floor's static answer (and the same answer of the floor with the contract, and of the floor
+ * written with workers-rs alone: what any Rust Worker's first request costs), alternating and
  * reversing as above; with mobile, also mobile and its JS pages (plain and Hono) on one request
  * all answer alike (a refused product id), and on a product page with the cache off (the five
  * origin calls, the parsing and the shaping: the code a shopper's first request runs). Wall time
@@ -209,6 +212,7 @@ export async function coldSection(mocksUrl, frontends, { starts, path }) {
   const subjects = [
     { name: "floor", start: () => startFloor(mocksUrl), path: "/static", status: 200 },
     { name: CONTRACT_FLOOR, start: () => startContractFloor(mocksUrl), path: "/static", status: 200 },
+    { name: RUST_FLOOR, start: () => startRustFloor(mocksUrl), path: "/static", status: 200 },
     ...frontends.map((frontend) => ({ name: frontend, start: rust(frontend), path, status: 200 })),
     ...(frontends.includes("mobile")
       ? [

@@ -77,6 +77,7 @@ try {
     console.log(`\n## Cold start: the first request to a fresh instance, no origin call (${starts} starts each, alternating)\n`);
     printCold(await coldSection(mocksServer.url, CPU_FRONTENDS, { starts, path }));
     console.log("(the floor answers a fixed JSON body after the rate-limit call, floor + contract the same with the contract's request id, headers and log line;");
+    console.log(" floor in Rust: the floor's answer written with workers-rs alone (bench/floor-rs), what any Rust Worker's first request costs before code of ours;");
     console.log(" ratio: median first request over the floor's;");
     console.log(" start to ready: new Miniflare(...) until it serves, so work moved from the first request into start-up shows)");
   }

@@ -157,8 +157,12 @@ async function startJsWorker(name, script, bindings, { inspectorPort, neighbour 
       : {
           modules: true,
           scriptPath: path,
-          // The JS page imports the platform side's timer (shared/js/platform.js), an ES module too.
-          modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
+          // The JS page imports the platform side's timer (shared/js/platform.js), an ES module
+          // too; the Rust floor imports its wasm.
+          modulesRules: [
+            { type: "ESModule", include: ["**/*.js"] },
+            { type: "CompiledWasm", include: ["**/*.wasm"] },
+          ],
         }),
     compatibilityDate: "2026-07-01",
     kvNamespaces: { BFF_CACHE: `${name}-cache` },
@@ -209,6 +213,14 @@ export function bundle(path) {
 /** The floor Worker (bench/floor/worker.js) in its own Miniflare instance. */
 export function startFloor(mocksUrl, options) {
   return startJsWorker("floor", "floor/worker.js", { ORIGIN_BASE_URL: mocksUrl }, options);
+}
+
+/**
+ * The floor's static answer written with workers-rs alone (bench/floor-rs, as worker-build
+ * writes it): the first request of a Rust Worker before any code of ours.
+ */
+export function startRustFloor(mocksUrl, options) {
+  return startJsWorker("floor-rs", "floor-rs/build/index.js", { ORIGIN_BASE_URL: mocksUrl }, options);
 }
 
 /** The floor with the contract (bench/floor/with-contract.js), with mobile's origin timeout. */
