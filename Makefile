@@ -114,8 +114,8 @@ openapi: bootstrap ## regenerate workers/*/openapi.json from the view types, and
 	UPDATE_OPENAPI=1 cargo test $(addprefix -p bff-,$(WORKERS)) openapi
 	@scripts/clients.sh
 
-# The floor's static answer written with workers-rs alone (bench/floor-rs), for make bench's
-# cold start: what any Rust Worker's first request costs before a line of ours.
+# The floor written with workers-rs alone (bench/floor-rs), for make bench and make profile:
+# what a Rust Worker pays for the platform's unavoidable work before a line of ours.
 bench/floor-rs/build/index.js: bench/floor-rs/src/lib.rs bench/floor-rs/Cargo.toml
 	@$(MAKE) bootstrap
 	worker-build --release bench/floor-rs
@@ -123,7 +123,7 @@ bench/floor-rs/build/index.js: bench/floor-rs/src/lib.rs bench/floor-rs/Cargo.to
 bench: bootstrap build bench/floor-rs/build/index.js ## benchmark report: CPU per request against the JS floor, cold start, payload sizes, latency, cache, bundle sizes
 	node bench/run.mjs
 
-profile: bootstrap build ## CPU profile of a Worker under load, top functions by self time (PROFILE_WORKER=mobile|floor|floor-contract|mobile-js|mobile-hono PROFILE_MODE=off|hit PROFILE_TOOL=inspector|perf)
+profile: bootstrap build bench/floor-rs/build/index.js ## CPU profile of a Worker under load, top functions by self time (PROFILE_WORKER=mobile|floor|floor-contract|floor-rs|mobile-js|mobile-hono PROFILE_MODE=off|hit PROFILE_TOOL=inspector|perf)
 	@if [ "$(PROFILE_TOOL)" = perf ]; then scripts/bootstrap.sh --perf; fi
 	node bench/profile.mjs
 

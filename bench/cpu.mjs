@@ -24,21 +24,22 @@ const REPLICAS = [
 ];
 /** The floor with the contract (bench/floor/with-contract.js), on mobile's floor requests. */
 const CONTRACT_FLOOR = "floor + contract";
-/** The floor's static answer written with workers-rs alone (bench/floor-rs): the cold section's. */
+/** The floor written with workers-rs alone (bench/floor-rs), on mobile's floor requests and cold. */
 const RUST_FLOOR = "floor in Rust (workers-rs)";
 
 /**
  * The CPU section: per frontend, cache off (every request fans out) and HIT (every request
  * answered from a warmed KV entry), at each concurrency; with mobile, also the same page as a
  * plain JavaScript Worker (bench/replica/mobile.js) and as a Hono Worker
- * (bench/replica/mobile-hono.js), against the same floor; and the floor with the contract
- * (bench/floor/with-contract.js) on the floor's requests for mobile's page: how much of each ratio
- * the contract takes before any Worker does its job.
+ * (bench/replica/mobile-hono.js), against the same floor; and on the floor's requests for
+ * mobile's page, the floor with the contract (bench/floor/with-contract.js): how much of each
+ * ratio the contract takes before any Worker does its job; and the floor written with workers-rs
+ * alone (bench/floor-rs): what Rust pays for the floor's work the way workers-rs does it.
  */
 export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurrencies, missRequests, hitRequests, mocksPid }) {
   const floor = await withPid(() => startFloor(mocksUrl));
   const subjects = [];
-  let contract = null;
+  let floorLike = [];
   try {
     for (const frontend of frontends) {
       const off = await withPid(() => startWorker(frontend, mocksUrl, { quiet: true, vars: NO_CACHE, rateLimit: UNLIMITED }));
@@ -50,9 +51,16 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       const hit = await withPid(() => startReplica(mocksUrl, { vars: ALWAYS_FRESH, framework }));
       subjects.push({ name, frontend: "mobile", off, hit, replica: true });
     }
-    contract = frontends.includes("mobile") ? await withPid(() => startContractFloor(mocksUrl)) : null;
+    // Floor + contract and the floor in Rust serve the floor's own requests for mobile's page.
+    floorLike = frontends.includes("mobile")
+      ? [
+          { name: CONTRACT_FLOOR, instance: await withPid(() => startContractFloor(mocksUrl)), marksCache: true },
+          // The bare floor's answers: no x-bff-cache to check.
+          { name: RUST_FLOOR, instance: await withPid(() => startRustFloor(mocksUrl)), marksCache: false },
+        ]
+      : [];
     await mocks.reset();
-    const pinned = separateCores([...new Set([floor, ...subjects.flatMap((s) => [s.off, s.hit]), contract].filter(Boolean).map((i) => i.pid))], [process.pid, mocksPid].filter(Boolean));
+    const pinned = separateCores([...new Set([floor, ...subjects.flatMap((s) => [s.off, s.hit]), ...floorLike.map((s) => s.instance)].map((i) => i.pid))], [process.pid, mocksPid].filter(Boolean));
 
     // Warm every instance (JIT tiers, KV entries), then give the floor the same entries.
     const floorKv = await floor.mf.getKVNamespace("BFF_CACHE");
@@ -80,17 +88,17 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
       }
       await load((id) => dispatch(floor.mf, `/hit?key=${encodeURIComponent(keyOf[frontend][id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
     }
-    if (contract) {
+    for (const { name, instance, marksCache } of floorLike) {
       // The same requests as the floor's for mobile, the same entries in its KV.
-      const contractKv = await contract.mf.getKVNamespace("BFF_CACHE");
+      const kv = await instance.mf.getKVNamespace("BFF_CACHE");
       for (const stored of Object.values(keyOf.mobile)) {
         const entry = await floorKv.getWithMetadata(stored, "arrayBuffer");
-        await contractKv.put(stored, entry.value, { metadata: entry.metadata });
+        await kv.put(stored, entry.value, { metadata: entry.metadata });
       }
       const calls = PAGE_CALLS.mobile;
-      await load((id) => dispatch(contract.mf, `/miss/${id}?reviews=${calls.reviews}&related=${calls.related}`), Array.from({ length: 200 }, (_, i) => missId(i)), 10);
-      await load((id) => dispatch(contract.mf, `/hit?key=${encodeURIComponent(keyOf.mobile[id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
-      subjects.push({ name: CONTRACT_FLOOR, frontend: "mobile", off: contract, hit: contract, floorRequests: true });
+      await load((id) => dispatch(instance.mf, `/miss/${id}?reviews=${calls.reviews}&related=${calls.related}`), Array.from({ length: 200 }, (_, i) => missId(i)), 10);
+      await load((id) => dispatch(instance.mf, `/hit?key=${encodeURIComponent(keyOf.mobile[id])}`), Array.from({ length: 200 }, (_, i) => hotId(i)), 10);
+      subjects.push({ name, frontend: "mobile", off: instance, hit: instance, floorRequests: true, marksCache });
     }
 
     const parity = [];
@@ -110,12 +118,12 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
         for (let round = 0; round < rounds; round++) {
           const order = subjects.flatMap((s) => [
             { name: s.name, side: "floor", mf: floor.mf, pid: floor.pid, path: (id) => floorPath(s.frontend, id) },
-            { name: s.name, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: s.floorRequests ? (id) => floorPath(s.frontend, id) : (id) => `/api/products/${id}` },
+            { name: s.name, side: "rust", mf: rust(s).mf, pid: rust(s).pid, path: s.floorRequests ? (id) => floorPath(s.frontend, id) : (id) => `/api/products/${id}`, marksCache: s.marksCache !== false },
           ]);
           if (round % 2) order.reverse();
           for (const batch of order) {
             const paths = Array.from({ length: requests }, (_, i) => batch.path(ids(i + round * requests)));
-            const expect = (r) => r.status === 200 && (batch.side === "floor" || !cache || r.headers.get("x-bff-cache") === cache);
+            const expect = (r) => r.status === 200 && (batch.side === "floor" || !batch.marksCache || !cache || r.headers.get("x-bff-cache") === cache);
             const before = cpuSeconds(batch.pid);
             const { latencies, wallMs, unexpected } = await load((path) => dispatch(batch.mf, path), paths, concurrency, expect);
             const cpuMs = ((cpuSeconds(batch.pid) - before) * 1000) / requests;
@@ -129,7 +137,7 @@ export async function cpuSection(mocksUrl, mocks, frontends, { rounds, concurren
     }
     return { results, pinned, parity };
   } finally {
-    await Promise.all([...new Set([floor, contract, ...subjects.flatMap((s) => [s.off, s.hit])])].filter(Boolean).map((i) => i.dispose()));
+    await Promise.all([...new Set([floor, ...floorLike.map((s) => s.instance), ...subjects.flatMap((s) => [s.off, s.hit])])].map((i) => i.dispose()));
   }
 }
 

@@ -10,7 +10,8 @@
 //
 // PROFILE_WORKER (web, mobile, voice; floor: the JS floor of make bench under the same load
 // of mobile's page; floor-contract: the floor with the contract, bench/floor/with-contract.js,
-// under the same load; mobile-js: mobile's page as a plain JS Worker, bench/replica/mobile.js;
+// under the same load; floor-rs: the floor written with workers-rs alone, bench/floor-rs, under
+// the same load; mobile-js: mobile's page as a plain JS Worker, bench/replica/mobile.js;
 // mobile-hono: the same page as a Hono Worker, bench/replica/mobile-hono.js;
 // default mobile), PROFILE_MODE (off: cache off, every
 // request fans out; hit: every request a KV HIT; default off), PROFILE_REQUESTS (default 2000),
@@ -24,7 +25,7 @@ import { fileURLToPath } from "node:url";
 import { MockControl, startMockOrigins } from "../tests/support/mock-origins.js";
 import { NO_CACHE, startWorker } from "../tests/support/workers.js";
 import * as perf from "./perf.mjs";
-import { ALWAYS_FRESH, UNLIMITED, dispatch, freePort, inspect, load, startContractFloor, startFloor, startReplica, table, withPid } from "./support.mjs";
+import { ALWAYS_FRESH, UNLIMITED, dispatch, freePort, inspect, load, startContractFloor, startFloor, startReplica, startRustFloor, table, withPid } from "./support.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const frontend = process.env.PROFILE_WORKER ?? "mobile";
@@ -39,7 +40,9 @@ if (!["inspector", "perf"].includes(tool)) throw new Error(`PROFILE_TOOL is insp
 /** The built glue's lines, to show what a minified frame is. */
 const replica = frontend === "mobile-js" || frontend === "mobile-hono";
 const jsWorker = replica || frontend === "floor" || frontend === "floor-contract";
-const glue = jsWorker ? [] : readFileSync(join(ROOT, "workers", frontend, "build", "index.js"), "utf8").split("\n");
+const rustFloor = frontend === "floor-rs";
+const glueFile = rustFloor ? join(ROOT, "bench", "floor-rs", "build", "index.js") : join(ROOT, "workers", frontend, "build", "index.js");
+const glue = jsWorker ? [] : readFileSync(glueFile, "utf8").split("\n");
 
 /** Self time per function (ms), from the sampled profile. */
 function selfTimes(profile) {
@@ -61,8 +64,8 @@ function selfTimes(profile) {
 
 const vars = mode === "hit" ? ALWAYS_FRESH : NO_CACHE;
 const floor = frontend === "floor";
-/** A subject that takes the floor's requests: the floor, and the floor with the contract. */
-const floorRequests = floor || frontend === "floor-contract";
+/** A subject that takes the floor's requests: the floor, with the contract, or in Rust. */
+const floorRequests = floor || frontend === "floor-contract" || rustFloor;
 const ids = Array.from({ length: requests }, (_, i) => (mode === "hit" ? 1 + (i % 50) * 97 : 1 + ((i * 37) % 5000)));
 /** The Worker profiled: the floor takes the mobile page's calls; on a HIT run, the entries mobile stored. */
 const startSubject = (mocksUrl, options = {}) =>
@@ -70,6 +73,8 @@ const startSubject = (mocksUrl, options = {}) =>
     ? startFloor(mocksUrl, options)
     : frontend === "floor-contract"
       ? startContractFloor(mocksUrl, options)
+      : rustFloor
+      ? startRustFloor(mocksUrl, options)
       : replica
       ? startReplica(mocksUrl, { vars, ...options, framework: frontend === "mobile-hono" ? "hono" : "none" })
       : startWorker(frontend, mocksUrl, { quiet: true, vars, rateLimit: UNLIMITED, ...options });
@@ -77,7 +82,7 @@ const startSubject = (mocksUrl, options = {}) =>
 const floorSend = (instance, keys) => (id) => dispatch(instance.mf, mode === "hit" ? `/hit?key=${encodeURIComponent(keys[id])}` : `/miss/${id}?reviews=3&related=4`);
 /** The Worker's requests, with make bench's headers (the answer uncompressed: see `MEASURED_HEADERS`). */
 const workerSend = (instance) => (id) => dispatch(instance.mf, `/api/products/${id}`);
-const expected = (isFloor) => (r) => r.status === 200 && (isFloor || mode !== "hit" || r.headers.get("x-bff-cache") === "HIT");
+const expected = (isFloor) => (r) => r.status === 200 && (isFloor || rustFloor || mode !== "hit" || r.headers.get("x-bff-cache") === "HIT");
 
 /** On a HIT run, gives the floor the entries mobile stores for the hot products; their keys by id. */
 async function fillFloor(mocksUrl, floorInstance) {
@@ -122,7 +127,7 @@ async function profileWithInspector() {
     // Warm up (JIT tiers; on a HIT run, the KV entries), then profile.
     await load(send, ids.slice(0, 300), concurrency);
     if (mode === "hit") await new Promise((resolve) => setTimeout(resolve, 500));
-    const name = floor ? "floor" : frontend === "floor-contract" ? "floor-contract" : replica ? `replica-${frontend.replace("-js", "")}` : `bff-${frontend}`;
+    const name = floor || frontend === "floor-contract" || rustFloor ? frontend : replica ? `replica-${frontend.replace("-js", "")}` : `bff-${frontend}`;
     const session = await inspect(inspectorPort, name);
     await session.send("Profiler.enable");
     await session.send("Profiler.setSamplingInterval", { interval: 100 });

@@ -69,7 +69,8 @@ try {
     printCpu(await cpuSection(mocksServer.url, mocks, CPU_FRONTENDS, { rounds, concurrencies, missRequests, hitRequests, mocksPid: mocksServer.pid }));
     console.log("(CPU: utime + stime of the instance's own workerd process over a batch, per request; ratio: the Worker's batch over the floor's in the same round;");
     console.log(" the floor: the rate-limit call, then the same origin fetches with bodies read (cache off) or one KV getWithMetadata streamed back (HIT);");
-    console.log(" floor + contract: the floor's requests for mobile, plus what the contract makes every BFF do: request id, origin timeout, headers, log line)");
+    console.log(" floor + contract: the floor's requests for mobile, plus what the contract makes every BFF do: request id, origin timeout, headers, log line;");
+    console.log(" floor in Rust: the floor's requests for mobile, answered by the floor written with workers-rs alone, nothing of this project)");
   }
   if (ONLY.has("cold")) {
     const starts = Number(env("BENCH_COLD_STARTS", 20));
