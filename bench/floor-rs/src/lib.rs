@@ -13,6 +13,9 @@
 //! call, and the runtime drops that code again whenever another isolate starts in the process,
 //! so start-up cannot do it ahead.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use futures::future::try_join_all;
 use serde::Deserialize;
 use worker::{Context, Env, Fetch, Headers, Request, RequestInit, Response, Result, Url, event};
@@ -26,20 +29,27 @@ async fn fetch(request: Request, env: Env, _ctx: Context) -> Result<Response> {
     if !env.rate_limiter("RATE_LIMITER")?.limit(key).await?.success {
         return json(r#"{"error":"rate_limited"}"#.into(), 429);
     }
-    let url = request.url()?;
-    let mut segments = url.path_segments().into_iter().flatten();
-    match (segments.next(), segments.next()) {
-        (Some("miss"), Some(id)) => miss(&env, id, &url).await,
-        (Some("hit"), _) => hit(&env, &url).await,
-        (Some("static"), _) => json(r#"{"ok":true}"#.into(), 200),
-        _ => json(r#"{"error":"not_found"}"#.into(), 404),
-    }
+    // Routed on the path workers-rs keeps, and each page's future boxed behind `dyn`: the static
+    // answer's first request then compiles only its own code, as the JS floor's does, which makes
+    // it the least a Rust Worker's first request can cost.
+    let path = request.path();
+    let mut segments = path.trim_start_matches('/').split('/');
+    let page: Page<'_> = match (segments.next(), segments.next()) {
+        (Some("static"), _) => return json(r#"{"ok":true}"#.into(), 200),
+        (Some("miss"), Some(id)) => Box::pin(miss(&env, id, &request)),
+        (Some("hit"), _) => Box::pin(hit(&env, &request)),
+        _ => return json(r#"{"error":"not_found"}"#.into(), 404),
+    };
+    page.await
 }
 
-async fn miss(env: &Env, id: &str, url: &Url) -> Result<Response> {
+type Page<'a> = Pin<Box<dyn Future<Output = Result<Response>> + 'a>>;
+
+async fn miss(env: &Env, id: &str, request: &Request) -> Result<Response> {
+    let url = request.url()?;
     let base = env.var("ORIGIN_BASE_URL")?.to_string();
-    let reviews = count(url, "reviews");
-    let related = count(url, "related");
+    let reviews = count(&url, "reviews");
+    let related = count(&url, "related");
     let mut paths = vec![
         format!("/catalog/products/{id}"),
         format!("/pricing/prices/{id}"),
@@ -76,8 +86,9 @@ struct EntryMetadata {
     etag: Option<String>,
 }
 
-async fn hit(env: &Env, url: &Url) -> Result<Response> {
-    let key = url
+async fn hit(env: &Env, request: &Request) -> Result<Response> {
+    let key = request
+        .url()?
         .query_pairs()
         .find(|(name, _)| name == "key")
         .map(|(_, value)| value.into_owned())
