@@ -13,14 +13,17 @@ import { rmSync, writeFileSync } from "node:fs";
 /** Samples a second per CPU (a prime, so that it does not beat with the runtime's timers). */
 const FREQUENCY = 4999;
 
+/** The wrappers V8 puts between wasm and JavaScript, named like wasm functions. */
+const WRAPPER = /^JS:(wasm-to-js|js-to-wasm)/;
+
 /** Where a sampled symbol belongs, first match wins. */
 const KINDS = [
   ["kernel", (s) => s.kernel],
   // V8 runs a wasm function first as Liftoff's baseline code, and optimizes it (TurboFan) only
   // once it has run enough; baseline code also calls a builtin to set up each frame.
-  ["Rust (wasm), optimized", (s) => /^JS:.*-\d+-turbofan$/.test(s.name) && !/^JS:(wasm-to-js|js-to-wasm)/.test(s.name)],
-  ["Rust (wasm), baseline", (s) => (/^JS:.*-\d+-liftoff$/.test(s.name) && !/^JS:(wasm-to-js|js-to-wasm)/.test(s.name)) || s.name === "Builtins_WasmLiftoffFrameSetup"],
-  ["wasm↔JS crossings", (s) => /^JS:(wasm-to-js|js-to-wasm)|^Builtins_(Wasm|JSToWasm|WasmToJs)|^v8::internal::wasm::/.test(s.name)],
+  ["Rust (wasm), optimized", (s) => /^JS:.*-\d+-turbofan$/.test(s.name) && !WRAPPER.test(s.name)],
+  ["Rust (wasm), baseline", (s) => (/^JS:.*-\d+-liftoff$/.test(s.name) && !WRAPPER.test(s.name)) || s.name === "Builtins_WasmLiftoffFrameSetup"],
+  ["wasm↔JS crossings", (s) => WRAPPER.test(s.name) || /^Builtins_(Wasm|JSToWasm|WasmToJs)|^v8::internal::wasm::/.test(s.name)],
   ["JavaScript", (s) => s.name.startsWith("JS:")],
   ["V8 garbage collection", (s) => /Scavenge|MarkCompact|Marking|Sweep|cppgc|GlobalHandles|TracedReference|v8::internal::Heap::/.test(s.name)],
   ["V8 builtins", (s) => s.name.startsWith("Builtins_")],

@@ -3,8 +3,9 @@
 // - CPU: each Rust Worker's workerd CPU time per product-page request, against the floor (a
 //   minimal JS Worker doing only the platform's unavoidable work, bench/floor/worker.js), cache
 //   off and HIT, at several concurrencies, in alternating rounds (bench/cpu.mjs), with mobile's
-//   page as a plain JS Worker and as a Hono Worker beside them (bench/replica/), and the floor
-//   with only the contract's work added (bench/floor/with-contract.js); and the cold
+//   page as a plain JS Worker and as a Hono Worker beside them (bench/replica/), the floor
+//   with only the contract's work added (bench/floor/with-contract.js) and the floor written
+//   with workers-rs alone (bench/floor-rs); and the cold
 //   start: the first request to a fresh instance against the floor's; and what an isolate
 //   starting elsewhere in a warm Worker's process costs its next request, Rust and JS.
 // - Payload: for each read endpoint, the bytes the origins sent for it and the body each frontend

@@ -216,8 +216,8 @@ export function startFloor(mocksUrl, options) {
 }
 
 /**
- * The floor's static answer written with workers-rs alone (bench/floor-rs, as worker-build
- * writes it): the first request of a Rust Worker before any code of ours.
+ * The floor written with workers-rs alone (bench/floor-rs, as worker-build writes it), on the
+ * floor's requests: what a Rust Worker pays for the platform's work before any code of ours.
  */
 export function startRustFloor(mocksUrl, options) {
   return startJsWorker("floor-rs", "floor-rs/build/index.js", { ORIGIN_BASE_URL: mocksUrl }, options);
